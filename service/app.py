@@ -1,0 +1,102 @@
+"""The web application: routers, error mapping and the store's lifecycle."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from service.errors import (
+    BadRequest,
+    MethodNotAllowed,
+    NotFound,
+    ServiceError,
+    error_body,
+)
+from service.executor import ThreadExecutor
+from service.loading import load_directories
+from service.routes import graph_store, sparql
+from service.routes.common import AppState
+from service.settings import Settings
+from service.store import open_store
+from service.writes import Writer
+
+log = logging.getLogger("osaamiskartta")
+
+
+def _error_response(request: Request, error: ServiceError) -> Response:
+    body, media_type = error_body(error, request.headers.get("accept"))
+    if request.method == "HEAD":
+        body = b""
+    return Response(body, status_code=error.status, media_type=media_type, headers=error.headers)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the service for ``settings``; the store opens and loads when the app starts."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = open_store(settings.store)
+        writer = Writer(store)
+        report = load_directories(writer, settings.load_dirs, settings.base_iri)
+        log.info("loaded %d graphs, %d unchanged, %d dropped", len(report.loaded),
+                 len(report.unchanged), len(report.dropped))
+        executor = ThreadExecutor(settings.query_workers)
+        app.state.osaamiskartta = AppState(settings, store, writer, executor)
+        try:
+            yield
+        finally:
+            executor.close()
+            store.close()
+
+    app = FastAPI(
+        title="Osaamiskartta",
+        summary="SPARQL 1.1 service for the knowledge graph of Finnish regional education and "
+        "lifelong-guidance networks",
+        lifespan=lifespan,
+    )
+    app.include_router(sparql.router)
+    app.include_router(graph_store.router)
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> Response:
+        return RedirectResponse("/sparql", status_code=303)
+
+    @app.get("/health", include_in_schema=False)
+    async def health() -> Response:
+        return JSONResponse({"status": "ok"})
+
+    @app.exception_handler(ServiceError)
+    async def service_error(request: Request, exc: ServiceError) -> Response:
+        return _error_response(request, exc)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        error: ServiceError
+        if exc.status_code == 404:
+            error = NotFound(f"nothing is served at {request.url.path}")
+        elif exc.status_code == 405:
+            allow = tuple((exc.headers or {}).get("Allow", "GET").split(", "))
+            error = MethodNotAllowed(f"{request.method} is not supported here", allow)
+        else:
+            error = ServiceError(str(exc.detail))
+            error.status = exc.status_code
+            error.title = "HTTP error"
+        return _error_response(request, error)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        return _error_response(request, BadRequest(str(exc)))
+
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for ``uvicorn --factory service.app:app_from_environment``."""
+    return create_app(Settings.from_env(os.environ))

@@ -1,0 +1,234 @@
+"""The ``osaamiskartta`` command: serve, load, query, update and dump the knowledge graph."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from service.errors import ServiceError
+from service.settings import PREFIX, Settings, SettingsError, parse_load_dirs
+from service.sparql import formats as f
+from service.sparql.conneg import negotiate
+from service.sparql.formats import FORMATS_BY_KIND, Kind
+from service.sparql.protocol import UpdateOperation
+from service.store import Store, open_store
+from service.writes import Writer
+
+DUMP_FORMATS = {"trig": f.TRIG, "nquads": f.N_QUADS, "nq": f.N_QUADS}
+
+
+def _env_help(text: str, name: str) -> str:
+    return f"{text} [env: {PREFIX}{name}]"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line grammar; option defaults are None so the environment can fill them."""
+    parser = argparse.ArgumentParser(
+        prog="osaamiskartta",
+        description="Knowledge graph of Finnish regional education and lifelong-guidance "
+        "networks, served over SPARQL 1.1.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def store_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--store", help=_env_help(
+            "store directory, or 'memory' (default: memory)", "STORE"))
+        p.add_argument("--base-iri", help=_env_help(
+            "public base IRI (default: https://w3id.org/osaamiskartta/)", "BASE_IRI"))
+        p.add_argument("--load-dirs", help=_env_help(
+            "directories loaded into the store, space- or comma-separated, or 'none' "
+            "(default: ontology shapes data); a memory store loads them before the command",
+            "LOAD_DIRS"))
+
+    serve = sub.add_parser("serve", help="run the SPARQL service",
+                           description="Run the SPARQL 1.1 service (query, update, graph store).")
+    store_options(serve)
+    serve.add_argument("--host", help=_env_help("interface to listen on (default: 127.0.0.1)",
+                                                 "HOST"))
+    serve.add_argument("--port", type=int, help=_env_help("port (default: 8000)", "PORT"))
+    serve.add_argument("--log-level", help=_env_help("uvicorn log level (default: info)",
+                                                      "LOG_LEVEL"))
+
+    load = sub.add_parser("load", help="load RDF files, one named graph each",
+                          description="Load RDF files into the store, each into the graph "
+                          "{base}graph/{dir}/{name}; unchanged files are skipped.")
+    store_options(load)
+    load.add_argument("files", nargs="+", type=Path, metavar="FILE")
+
+    query = sub.add_parser("query", help="run a SPARQL query",
+                           description="Run a SPARQL query given as text or as a file name.")
+    store_options(query)
+    query.add_argument("query", metavar="QUERY", help="query text, or a file holding it")
+    query.add_argument("--format", help=_env_help(
+        "table (default), json, xml, csv, tsv for SELECT/ASK; turtle, ntriples, rdfxml, "
+        "jsonld, nquads, trig for CONSTRUCT/DESCRIBE", "FORMAT"))
+
+    update = sub.add_parser("update", help="run a SPARQL update",
+                            description="Run a SPARQL update given as text or as a file name.")
+    store_options(update)
+    update.add_argument("update", metavar="UPDATE", help="update text, or a file holding it")
+
+    dump = sub.add_parser("dump", help="write the whole store as TriG or N-Quads",
+                          description="Write every graph of the store as TriG or N-Quads.")
+    store_options(dump)
+    dump.add_argument("--format", choices=sorted(DUMP_FORMATS), help=_env_help(
+        "trig (default) or nquads", "FORMAT"))
+    dump.add_argument("--output", type=Path, help=_env_help(
+        "file to write (default: standard output)", "OUTPUT"))
+    return parser
+
+
+def settings_for(args: argparse.Namespace, environ: Mapping[str, str]) -> Settings:
+    """Environment settings overridden by the options given on the command line."""
+    settings = Settings.from_env(environ)
+    load_dirs = parse_load_dirs(args.load_dirs) if args.load_dirs else None
+    return settings.replace(
+        store=args.store, base_iri=args.base_iri, load_dirs=load_dirs,
+        host=getattr(args, "host", None), port=getattr(args, "port", None),
+        log_level=getattr(args, "log_level", None),
+    )
+
+
+def _text_or_file(value: str) -> str:
+    path = Path(value)
+    if len(value) < 4096 and "\n" not in value and path.is_file():
+        return path.read_text(encoding="utf-8")
+    return value
+
+
+def _open(settings: Settings) -> tuple[Store, Writer]:
+    from service.loading import load_directories
+
+    store = open_store(settings.store)
+    writer = Writer(store)
+    if settings.in_memory:
+        load_directories(writer, settings.load_dirs, settings.base_iri)
+    return store, writer
+
+
+def _cell(term: Mapping[str, str] | None) -> str:
+    if term is None:
+        return ""
+    if term["type"] == "uri":
+        return f"<{term['value']}>"
+    if term["type"] == "bnode":
+        return f"_:{term['value']}"
+    value = term["value"]
+    if "xml:lang" in term:
+        return f'"{value}"@{term["xml:lang"]}'
+    return value
+
+
+def format_table(results: Mapping[str, object]) -> str:
+    """SPARQL JSON results as an aligned text table (or ``true``/``false`` for ASK)."""
+    if "boolean" in results:
+        return "true" if results["boolean"] else "false"
+    head = results["head"]
+    rows = results["results"]["bindings"]  # type: ignore[index]
+    columns: list[str] = list(head.get("vars", []))  # type: ignore[union-attr]
+    cells = [[_cell(row.get(c)).replace("\n", "\\n") for c in columns] for row in rows]
+    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+    line = "  ".join("-" * w for w in widths)
+    out = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)), line]
+    out += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in cells]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
+
+
+def _serve(settings: Settings) -> int:
+    import uvicorn
+
+    from service.app import create_app
+
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+                log_level=settings.log_level)
+    return 0
+
+
+def _query(settings: Settings, text: str, format_name: str | None) -> int:
+    store, _ = _open(settings)
+    result = store.query(_text_or_file(text))
+    if format_name in (None, "table"):
+        if result.kind in (Kind.BINDINGS, Kind.BOOLEAN):
+            print(format_table(json.loads(result.serialize(f.SPARQL_JSON))))
+            return 0
+        format_name = "turtle"
+    fmt = negotiate(None, format_name, FORMATS_BY_KIND[result.kind])
+    sys.stdout.buffer.write(result.serialize(fmt))
+    sys.stdout.flush()
+    return 0
+
+
+def _update(settings: Settings, text: str) -> int:
+    from service.sparql.endpoint import run_update
+
+    store, writer = _open(settings)
+    run_update(writer, UpdateOperation(_text_or_file(text)))
+    store.close()
+    return 0
+
+
+def _load(settings: Settings, files: Sequence[Path]) -> int:
+    from service.loading import load_paths
+
+    store, writer = _open(settings)
+    missing = [p for p in files if not p.is_file()]
+    if missing:
+        print(f"osaamiskartta: no such file: {missing[0]}", file=sys.stderr)
+        return 2
+    report = load_paths(writer, files, settings.base_iri)
+    for graph in report.loaded:
+        print(f"loaded    {graph}")
+    for graph in report.unchanged:
+        print(f"unchanged {graph}")
+    store.close()
+    return 0
+
+
+def _dump(settings: Settings, format_name: str | None, output: Path | None) -> int:
+    store, _ = _open(settings)
+    fmt = DUMP_FORMATS.get((format_name or "trig").lower())
+    if fmt is None:
+        print(f"osaamiskartta: unknown dump format {format_name!r}", file=sys.stderr)
+        return 2
+    data = store.dump(fmt)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        output.write_bytes(data)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    environ = os.environ if environ is None else environ
+    args = build_parser().parse_args(argv)
+    try:
+        settings = settings_for(args, environ)
+        fmt = getattr(args, "format", None) or environ.get(PREFIX + "FORMAT") or None
+        if args.command == "serve":
+            return _serve(settings)
+        if args.command == "query":
+            return _query(settings, args.query, fmt)
+        if args.command == "update":
+            return _update(settings, args.update)
+        if args.command == "load":
+            return _load(settings, args.files)
+        output = args.output or (Path(environ[PREFIX + "OUTPUT"])
+                                 if environ.get(PREFIX + "OUTPUT") else None)
+        return _dump(settings, fmt, output)
+    except SettingsError as exc:
+        print(f"osaamiskartta: {exc}", file=sys.stderr)
+        return 2
+    except ServiceError as exc:
+        print(f"osaamiskartta: {exc.title}: {exc.detail}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""/sparql and /update: the SPARQL 1.1 Query and Update protocols."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse
+
+from service.auth import authorize_write
+from service.pages import query_page
+from service.routes.common import app_state, params, read_body
+from service.sparql.conneg import negotiate, prefers
+from service.sparql.description import DESCRIPTION_FORMATS, render_description
+from service.sparql.endpoint import run_query, run_update
+from service.sparql.protocol import (
+    DescriptionRequest,
+    HttpRequest,
+    QueryOperation,
+    UpdateOperation,
+    parse_request,
+)
+
+router = APIRouter()
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
+
+
+@router.api_route("/sparql", methods=ALL_METHODS, name="sparql")
+async def sparql(request: Request) -> Response:
+    """Query (GET, POST), update (POST) or the service description (GET without a query)."""
+    return await _handle(request, accepts_queries=True)
+
+
+@router.api_route("/update", methods=ALL_METHODS, name="update")
+async def update(request: Request) -> Response:
+    """SPARQL 1.1 Update (POST only)."""
+    return await _handle(request, accepts_queries=False)
+
+
+async def _handle(request: Request, *, accepts_queries: bool) -> Response:
+    state = app_state(request)
+    body = await read_body(request, state.settings.max_body_bytes)
+    op = parse_request(
+        HttpRequest(request.method, params(request), request.headers.get("content-type"), body),
+        accepts_queries=accepts_queries,
+    )
+    accept = request.headers.get("accept")
+    endpoint = str(request.url_for("sparql"))
+    head = request.method == "HEAD"
+    if isinstance(op, DescriptionRequest):
+        graphs = await state.executor.run(state.store.named_graphs)
+        if op.format is None and prefers(accept, "text/html", DESCRIPTION_FORMATS):
+            page = query_page(endpoint, str(request.url_for("update")),
+                              str(request.url_for("graph_store")), graphs)
+            return HTMLResponse(b"" if head else page)
+        fmt = negotiate(accept, op.format, DESCRIPTION_FORMATS)
+        content = render_description(endpoint, graphs, fmt)
+        return Response(b"" if head else content, media_type=fmt.content_type,
+                        headers={"Vary": "Accept"})
+    if isinstance(op, QueryOperation):
+        payload = await state.executor.run(run_query, state.store, op, accept, endpoint)
+        return Response(b"" if head else payload.body, media_type=payload.format.content_type,
+                        headers={"Vary": "Accept"})
+    assert isinstance(op, UpdateOperation)
+    authorize_write(request.headers.get("authorization"), state.settings.write_token)
+    await state.executor.run(run_update, state.writer, op, endpoint)
+    return Response(status_code=204)

@@ -1,0 +1,87 @@
+"""The service's configuration: one frozen object built from ``OSAAMISKARTTA_*`` variables."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PREFIX = "OSAAMISKARTTA_"
+MEMORY = "memory"
+
+# The repository root; the default load directories live here.
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """A setting has a value the service cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the service and the command line can be configured with."""
+
+    store: str = MEMORY
+    base_iri: str = "https://w3id.org/osaamiskartta/"
+    write_token: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    load_dirs: tuple[Path, ...] = field(
+        default_factory=lambda: tuple(REPO_ROOT / d for d in ("ontology", "shapes", "data"))
+    )
+    query_workers: int = 4
+    max_body_bytes: int = 64 * 1024 * 1024
+    log_level: str = "info"
+
+    @property
+    def in_memory(self) -> bool:
+        """True when the store lives only in memory."""
+        return self.store == MEMORY
+
+    def replace(self, **changes: object) -> Settings:
+        """A copy with some settings changed (``None`` values are ignored)."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        """Build the settings from an environment mapping; unset variables keep defaults."""
+
+        def get(name: str) -> str | None:
+            value = environ.get(PREFIX + name)
+            return value if value not in (None, "") else None
+
+        values: dict[str, object] = {}
+        if (v := get("STORE")) is not None:
+            values["store"] = v
+        if (v := get("BASE_IRI")) is not None:
+            if not v.endswith(("/", "#")):
+                raise SettingsError(f"{PREFIX}BASE_IRI must end with '/' or '#': {v!r}")
+            values["base_iri"] = v
+        if (v := get("WRITE_TOKEN")) is not None:
+            values["write_token"] = v
+        if (v := get("HOST")) is not None:
+            values["host"] = v
+        for name, key in (
+            ("PORT", "port"),
+            ("QUERY_WORKERS", "query_workers"),
+            ("MAX_BODY_BYTES", "max_body_bytes"),
+        ):
+            if (v := get(name)) is not None:
+                try:
+                    values[key] = int(v)
+                except ValueError as exc:
+                    raise SettingsError(f"{PREFIX}{name} must be an integer: {v!r}") from exc
+        if (v := get("LOAD_DIRS")) is not None:
+            values["load_dirs"] = parse_load_dirs(v)
+        if (v := get("LOG_LEVEL")) is not None:
+            values["log_level"] = v.lower()
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def parse_load_dirs(value: str) -> tuple[Path, ...]:
+    """Split a space- or comma-separated list of directories; ``none`` means no directories."""
+    parts = [p for p in value.replace(",", " ").split() if p]
+    if parts == ["none"]:
+        return ()
+    return tuple(Path(p).resolve() for p in parts)

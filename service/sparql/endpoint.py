@@ -1,0 +1,35 @@
+"""Executing protocol operations against the store: the domain side of /sparql and /update."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from service.sparql.conneg import negotiate
+from service.sparql.formats import FORMATS_BY_KIND, Format
+from service.sparql.protocol import QueryOperation, UpdateOperation
+from service.sparql.update_dataset import apply_update_dataset
+from service.store.base import Store
+from service.writes import SparqlUpdate, WriteContext, Writer, WriteResult
+
+
+@dataclass(frozen=True)
+class Payload:
+    """A serialised answer and its format."""
+
+    format: Format
+    body: bytes
+
+
+def run_query(store: Store, op: QueryOperation, accept: str | None,
+              base_iri: str | None = None) -> Payload:
+    """Evaluate a query and serialise it in the negotiated format (blocking; run it in an
+    executor). Raises SyntaxProblem, BadRequest or NotAcceptable."""
+    result = store.query(op.query, dataset=op.dataset, base_iri=base_iri)
+    fmt = negotiate(accept, op.format, FORMATS_BY_KIND[result.kind])
+    return Payload(fmt, result.serialize(fmt))
+
+
+def run_update(writer: Writer, op: UpdateOperation, base_iri: str | None = None) -> WriteResult:
+    """Apply an update through the writer (blocking). Raises SyntaxProblem or BadRequest."""
+    update = apply_update_dataset(op.update, op.using_graphs, op.using_named_graphs)
+    return writer.apply(SparqlUpdate(update, base_iri), WriteContext("sparql-update"))

@@ -1,0 +1,102 @@
+"""The Store interface: everything the service asks of a quad store, and nothing more.
+
+Terms and triples are pyoxigraph's types; formats are ``service.sparql.formats.Format``.
+An implementation may be embedded (oxigraph.py) or a remote SPARQL 1.1 endpoint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from pyoxigraph import Triple
+
+from service.sparql.formats import Format, Kind
+
+
+@dataclass(frozen=True)
+class QueryDataset:
+    """The protocol's RDF dataset (``default-graph-uri`` / ``named-graph-uri``).
+
+    ``None`` means the service default: the default graph is the union of all graphs and every
+    named graph is visible.
+    """
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class GraphChange:
+    """Set a graph's content (``replace``) or add to it; ``graph`` None is the default graph."""
+
+    graph: str | None
+    triples: tuple[Triple, ...]
+    replace: bool = True
+
+
+@dataclass(frozen=True)
+class GraphDrop:
+    """Remove a named graph (or empty the default graph when ``graph`` is None)."""
+
+    graph: str | None
+
+
+Change = GraphChange | GraphDrop
+
+
+class QueryResult(Protocol):
+    """A query's answer; evaluation may be lazy until it is serialised."""
+
+    @property
+    def kind(self) -> Kind:
+        """Bindings, boolean or graph."""
+        ...
+
+    def serialize(self, fmt: Format) -> bytes:
+        """Write the whole result in ``fmt`` (which must suit ``kind``)."""
+        ...
+
+
+@runtime_checkable
+class Store(Protocol):
+    """A quad store with SPARQL 1.1 query and update."""
+
+    def query(
+        self, query: str, *, dataset: QueryDataset | None = None, base_iri: str | None = None
+    ) -> QueryResult:
+        """Evaluate a query; raises SyntaxProblem when it does not parse."""
+        ...
+
+    def update(self, update: str, *, base_iri: str | None = None) -> None:
+        """Apply a SPARQL update atomically; raises SyntaxProblem when it does not parse."""
+        ...
+
+    def apply(self, changes: Sequence[Change]) -> None:
+        """Apply graph replacements, additions and drops as one atomic write."""
+        ...
+
+    def named_graphs(self) -> list[str]:
+        """IRIs of the named graphs in the store."""
+        ...
+
+    def has_graph(self, graph: str) -> bool:
+        """True when the named graph exists."""
+        ...
+
+    def graph_triples(self, graph: str | None) -> list[Triple]:
+        """The triples of one graph (None: the default graph)."""
+        ...
+
+    def serialize_graph(self, graph: str | None, fmt: Format) -> bytes:
+        """One graph in an RDF format."""
+        ...
+
+    def dump(self, fmt: Format) -> bytes:
+        """The whole store in a dataset format (TriG or N-Quads)."""
+        ...
+
+    def close(self) -> None:
+        """Flush and release the store."""
+        ...

@@ -1,0 +1,158 @@
+"""The embedded Store: pyoxigraph, persistent in a directory or in memory."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from service.errors import BadRequest, SyntaxProblem
+from service.sparql import formats as f
+from service.sparql.formats import Format, Kind
+from service.store.base import Change, GraphChange, GraphDrop, QueryDataset
+
+_RDF = {
+    f.TURTLE.name: ox.RdfFormat.TURTLE,
+    f.N_TRIPLES.name: ox.RdfFormat.N_TRIPLES,
+    f.RDF_XML.name: ox.RdfFormat.RDF_XML,
+    f.JSON_LD.name: ox.RdfFormat.JSON_LD,
+    f.N_QUADS.name: ox.RdfFormat.N_QUADS,
+    f.TRIG.name: ox.RdfFormat.TRIG,
+}
+_RESULTS = {
+    f.SPARQL_JSON.name: ox.QueryResultsFormat.JSON,
+    f.SPARQL_XML.name: ox.QueryResultsFormat.XML,
+    f.SPARQL_CSV.name: ox.QueryResultsFormat.CSV,
+    f.SPARQL_TSV.name: ox.QueryResultsFormat.TSV,
+}
+
+
+def rdf_format(fmt: Format) -> ox.RdfFormat:
+    """pyoxigraph's RdfFormat for one of the service's RDF formats."""
+    try:
+        return _RDF[fmt.name]
+    except KeyError:
+        raise ValueError(f"{fmt.name} is not an RDF format") from None
+
+
+def _graph_name(graph: str | None) -> ox.NamedNode | ox.DefaultGraph:
+    return ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+
+
+class OxigraphResult:
+    """A pyoxigraph query answer, serialised by pyoxigraph itself."""
+
+    def __init__(self, result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> None:
+        self._result = result
+        if isinstance(result, ox.QuerySolutions):
+            self._kind = Kind.BINDINGS
+        elif isinstance(result, ox.QueryBoolean):
+            self._kind = Kind.BOOLEAN
+        else:
+            self._kind = Kind.GRAPH
+
+    @property
+    def kind(self) -> Kind:
+        return self._kind
+
+    def serialize(self, fmt: Format) -> bytes:
+        target = _RESULTS.get(fmt.name) if self._kind != Kind.GRAPH else _RDF.get(fmt.name)
+        if target is None:
+            raise ValueError(f"a {self._kind.value} result cannot be written as {fmt.name}")
+        try:
+            out = self._result.serialize(format=target)  # type: ignore[arg-type]
+        except (ValueError, OSError) as exc:
+            # Evaluation is lazy: errors such as an unsupported SERVICE call surface here.
+            raise BadRequest(f"query evaluation failed: {exc}") from exc
+        return out if out is not None else b""
+
+
+class OxigraphStore:
+    """Store backed by pyoxigraph; ``path`` None keeps everything in memory."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        if path is not None:
+            path.mkdir(parents=True, exist_ok=True)
+            self._store = ox.Store(str(path))
+        else:
+            self._store = ox.Store()
+        self.path = path
+
+    def query(
+        self, query: str, *, dataset: QueryDataset | None = None, base_iri: str | None = None
+    ) -> OxigraphResult:
+        try:
+            if dataset is None:
+                result = self._store.query(query, base_iri=base_iri,
+                                           use_default_graph_as_union=True)
+            else:
+                # Passing both lists makes the protocol dataset override FROM / FROM NAMED.
+                result = self._store.query(
+                    query,
+                    base_iri=base_iri,
+                    default_graph=[ox.NamedNode(g) for g in dataset.default_graphs],
+                    named_graphs=[ox.NamedNode(g) for g in dataset.named_graphs],
+                )
+        except SyntaxError as exc:
+            raise SyntaxProblem.from_exception(exc, "SPARQL query") from exc
+        except ValueError as exc:
+            raise BadRequest(str(exc)) from exc
+        return OxigraphResult(result)
+
+    def update(self, update: str, *, base_iri: str | None = None) -> None:
+        try:
+            self._store.update(update, base_iri=base_iri)
+        except SyntaxError as exc:
+            raise SyntaxProblem.from_exception(exc, "SPARQL update") from exc
+        except ValueError as exc:
+            raise BadRequest(str(exc)) from exc
+
+    def apply(self, changes: Sequence[Change]) -> None:
+        # pyoxigraph runs one update as one transaction, so the whole change set becomes a
+        # single update: either every graph changes or none does.
+        operations: list[str] = []
+        for change in changes:
+            target = "DEFAULT" if change.graph is None else f"GRAPH {ox.NamedNode(change.graph)}"
+            if isinstance(change, GraphDrop):
+                operations.append(f"DROP SILENT {target}")
+                continue
+            assert isinstance(change, GraphChange)
+            if change.replace:
+                operations.append(f"DROP SILENT {target}")
+            if change.graph is not None:
+                operations.append(f"CREATE SILENT {target}")
+            if change.triples:
+                body = ox.serialize(change.triples, format=ox.RdfFormat.N_TRIPLES).decode()
+                if change.graph is not None:
+                    body = f"GRAPH {ox.NamedNode(change.graph)} {{\n{body}}}"
+                operations.append(f"INSERT DATA {{\n{body}\n}}")
+        if operations:
+            self._store.update(" ;\n".join(operations))
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def has_graph(self, graph: str) -> bool:
+        return self._store.contains_named_graph(ox.NamedNode(graph))
+
+    def graph_triples(self, graph: str | None) -> list[ox.Triple]:
+        return [
+            q.triple for q in self._store.quads_for_pattern(None, None, None, _graph_name(graph))
+        ]
+
+    def serialize_graph(self, graph: str | None, fmt: Format) -> bytes:
+        out = self._store.dump(format=rdf_format(fmt), from_graph=_graph_name(graph))
+        return out or b""
+
+    def dump(self, fmt: Format) -> bytes:
+        return self._store.dump(format=rdf_format(fmt)) or b""
+
+    def close(self) -> None:
+        if self.path is not None:
+            self._store.flush()
+
+
+def open_store(location: str) -> OxigraphStore:
+    """Open the store named by a setting: ``memory`` or a directory path."""
+    return OxigraphStore(None if location == "memory" else Path(location))
