@@ -49,7 +49,7 @@ TURTLE = Format("turtle", "text/turtle", ("application/x-turtle", "application/t
 N_TRIPLES = Format("n-triples", "application/n-triples", ("text/plain",),
                    ("ntriples", "n-triples", "nt"), "nt")
 RDF_XML = Format("rdf-xml", "application/rdf+xml", ("application/xml", "text/xml"),
-                 ("rdfxml", "rdf-xml", "rdf", "xml"), "rdf")
+                 ("rdfxml", "rdf-xml", "rdf+xml", "rdf", "xml"), "rdf")
 JSON_LD = Format("json-ld", "application/ld+json", ("application/x-json+ld", "application/json"),
                  ("jsonld", "json-ld", "json"), "jsonld")
 N_QUADS = Format("n-quads", "application/n-quads", ("text/x-nquads",), ("nquads", "n-quads", "nq"),

@@ -62,7 +62,7 @@ class OxigraphResult:
             raise ValueError(f"a {self._kind.value} result cannot be written as {fmt.name}")
         try:
             out = self._result.serialize(format=target)  # type: ignore[arg-type]
-        except (ValueError, OSError) as exc:
+        except (ValueError, RuntimeError, OSError) as exc:
             # Evaluation is lazy: errors such as an unsupported SERVICE call surface here.
             raise BadRequest(f"query evaluation failed: {exc}") from exc
         return out if out is not None else b""
@@ -105,8 +105,10 @@ class OxigraphStore:
             self._store.update(update, base_iri=base_iri)
         except SyntaxError as exc:
             raise SyntaxProblem.from_exception(exc, "SPARQL update") from exc
-        except ValueError as exc:
-            raise BadRequest(str(exc)) from exc
+        except (ValueError, RuntimeError, OSError) as exc:
+            # Evaluation errors (CREATE of an existing graph, a failed LOAD, ...) are the
+            # request's; the transaction was rolled back.
+            raise BadRequest(f"update failed, nothing was changed: {exc}") from exc
 
     def apply(self, changes: Sequence[Change]) -> None:
         # pyoxigraph runs one update as one transaction, so the whole change set becomes a
