@@ -45,8 +45,12 @@ def create_app(settings: Settings) -> FastAPI:
         store = open_store(settings.store)
         writer = Writer(store)
         report = load_directories(writer, settings.load_dirs, settings.base_iri)
-        log.info("loaded %d graphs, %d unchanged, %d dropped", len(report.loaded),
-                 len(report.unchanged), len(report.dropped))
+        log.info(
+            "loaded %d graphs, %d unchanged, %d dropped",
+            len(report.loaded),
+            len(report.unchanged),
+            len(report.dropped),
+        )
         executor = ThreadExecutor(settings.query_workers)
         app.state.osaamiskartta = AppState(settings, store, writer, executor)
         try:

@@ -35,50 +35,85 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def store_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--store", help=_env_help(
-            "store directory, or 'memory' (default: memory)", "STORE"))
-        p.add_argument("--base-iri", help=_env_help(
-            "public base IRI (default: https://w3id.org/osaamiskartta/)", "BASE_IRI"))
-        p.add_argument("--load-dirs", help=_env_help(
-            "directories loaded into the store, space- or comma-separated, or 'none' "
-            "(default: ontology shapes data); a memory store loads them before the command",
-            "LOAD_DIRS"))
+        p.add_argument(
+            "--store", help=_env_help("store directory, or 'memory' (default: memory)", "STORE")
+        )
+        p.add_argument(
+            "--base-iri",
+            help=_env_help(
+                "public base IRI (default: https://w3id.org/osaamiskartta/)", "BASE_IRI"
+            ),
+        )
+        p.add_argument(
+            "--load-dirs",
+            help=_env_help(
+                "directories loaded into the store, space- or comma-separated, or 'none' "
+                "(default: ontology shapes data); a memory store loads them before the command",
+                "LOAD_DIRS",
+            ),
+        )
 
-    serve = sub.add_parser("serve", help="run the SPARQL service",
-                           description="Run the SPARQL 1.1 service (query, update, graph store).")
+    serve = sub.add_parser(
+        "serve",
+        help="run the SPARQL service",
+        description="Run the SPARQL 1.1 service (query, update, graph store).",
+    )
     store_options(serve)
-    serve.add_argument("--host", help=_env_help("interface to listen on (default: 127.0.0.1)",
-                                                 "HOST"))
+    serve.add_argument(
+        "--host", help=_env_help("interface to listen on (default: 127.0.0.1)", "HOST")
+    )
     serve.add_argument("--port", type=int, help=_env_help("port (default: 8000)", "PORT"))
-    serve.add_argument("--log-level", help=_env_help("uvicorn log level (default: info)",
-                                                      "LOG_LEVEL"))
+    serve.add_argument(
+        "--log-level", help=_env_help("uvicorn log level (default: info)", "LOG_LEVEL")
+    )
 
-    load = sub.add_parser("load", help="load RDF files, one named graph each",
-                          description="Load RDF files into the store, each into the graph "
-                          "{base}graph/{dir}/{name}; unchanged files are skipped.")
+    load = sub.add_parser(
+        "load",
+        help="load RDF files, one named graph each",
+        description="Load RDF files into the store, each into the graph "
+        "{base}graph/{dir}/{name}; unchanged files are skipped.",
+    )
     store_options(load)
     load.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
-    query = sub.add_parser("query", help="run a SPARQL query",
-                           description="Run a SPARQL query given as text or as a file name.")
+    query = sub.add_parser(
+        "query",
+        help="run a SPARQL query",
+        description="Run a SPARQL query given as text or as a file name.",
+    )
     store_options(query)
     query.add_argument("query", metavar="QUERY", help="query text, or a file holding it")
-    query.add_argument("--format", help=_env_help(
-        "table (default), json, xml, csv, tsv for SELECT/ASK; turtle, ntriples, rdfxml, "
-        "jsonld, nquads, trig for CONSTRUCT/DESCRIBE", "FORMAT"))
+    query.add_argument(
+        "--format",
+        help=_env_help(
+            "table (default), json, xml, csv, tsv for SELECT/ASK; turtle, ntriples, rdfxml, "
+            "jsonld, nquads, trig for CONSTRUCT/DESCRIBE",
+            "FORMAT",
+        ),
+    )
 
-    update = sub.add_parser("update", help="run a SPARQL update",
-                            description="Run a SPARQL update given as text or as a file name.")
+    update = sub.add_parser(
+        "update",
+        help="run a SPARQL update",
+        description="Run a SPARQL update given as text or as a file name.",
+    )
     store_options(update)
     update.add_argument("update", metavar="UPDATE", help="update text, or a file holding it")
 
-    dump = sub.add_parser("dump", help="write the whole store as TriG or N-Quads",
-                          description="Write every graph of the store as TriG or N-Quads.")
+    dump = sub.add_parser(
+        "dump",
+        help="write the whole store as TriG or N-Quads",
+        description="Write every graph of the store as TriG or N-Quads.",
+    )
     store_options(dump)
-    dump.add_argument("--format", choices=sorted(DUMP_FORMATS), help=_env_help(
-        "trig (default) or nquads", "FORMAT"))
-    dump.add_argument("--output", type=Path, help=_env_help(
-        "file to write (default: standard output)", "OUTPUT"))
+    dump.add_argument(
+        "--format",
+        choices=sorted(DUMP_FORMATS),
+        help=_env_help("trig (default) or nquads", "FORMAT"),
+    )
+    dump.add_argument(
+        "--output", type=Path, help=_env_help("file to write (default: standard output)", "OUTPUT")
+    )
     return parser
 
 
@@ -87,8 +122,11 @@ def settings_for(args: argparse.Namespace, environ: Mapping[str, str]) -> Settin
     settings = Settings.from_env(environ)
     load_dirs = parse_load_dirs(args.load_dirs) if args.load_dirs else None
     return settings.replace(
-        store=args.store, base_iri=args.base_iri, load_dirs=load_dirs,
-        host=getattr(args, "host", None), port=getattr(args, "port", None),
+        store=args.store,
+        base_iri=args.base_iri,
+        load_dirs=load_dirs,
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
         log_level=getattr(args, "log_level", None),
     )
 
@@ -144,8 +182,9 @@ def _serve(settings: Settings) -> int:
 
     from service.app import create_app
 
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                log_level=settings.log_level)
+    uvicorn.run(
+        create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level
+    )
     return 0
 
 
@@ -219,8 +258,9 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
             return _update(settings, args.update)
         if args.command == "load":
             return _load(settings, args.files)
-        output = args.output or (Path(environ[PREFIX + "OUTPUT"])
-                                 if environ.get(PREFIX + "OUTPUT") else None)
+        output = args.output or (
+            Path(environ[PREFIX + "OUTPUT"]) if environ.get(PREFIX + "OUTPUT") else None
+        )
         return _dump(settings, fmt, output)
     except SettingsError as exc:
         print(f"osaamiskartta: {exc}", file=sys.stderr)

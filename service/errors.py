@@ -24,8 +24,12 @@ class ServiceError(Exception):
 
     def problem(self) -> dict[str, object]:
         """The RFC 9457 problem document for this error."""
-        return {"type": "about:blank", "title": self.title, "status": self.status,
-                "detail": self.detail}
+        return {
+            "type": "about:blank",
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+        }
 
 
 class BadRequest(ServiceError):
@@ -40,8 +44,14 @@ class SyntaxProblem(BadRequest):
 
     title = "Syntax error"
 
-    def __init__(self, detail: str, *, line: int | None = None, column: int | None = None,
-                 language: str = "SPARQL") -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        language: str = "SPARQL",
+    ) -> None:
         if line is None and (m := _POSITION.search(detail)):
             line, column = int(m.group(1)), int(m.group(2))
         super().__init__(detail)
@@ -165,12 +175,21 @@ def error_body(error: ServiceError, accept: str | None) -> tuple[bytes, str]:
     node = ox.BlankNode("problem")
     http = "http://www.w3.org/2011/http#"
     triples = [
-        ox.Triple(node, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                  ox.NamedNode(http + "Response")),
-        ox.Triple(node, ox.NamedNode(http + "statusCodeValue"), ox.Literal(str(error.status),
-                  datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))),
+        ox.Triple(
+            node,
+            ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            ox.NamedNode(http + "Response"),
+        ),
+        ox.Triple(
+            node,
+            ox.NamedNode(http + "statusCodeValue"),
+            ox.Literal(
+                str(error.status), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+            ),
+        ),
         ox.Triple(node, ox.NamedNode(http + "reasonPhrase"), ox.Literal(error.title)),
-        ox.Triple(node, ox.NamedNode("http://purl.org/dc/terms/description"),
-                  ox.Literal(error.detail)),
+        ox.Triple(
+            node, ox.NamedNode("http://purl.org/dc/terms/description"), ox.Literal(error.detail)
+        ),
     ]
     return ox.serialize(triples, format=rdf_format(fmt)) or b"", fmt.content_type

@@ -68,8 +68,9 @@ def read(store: Store, target: Target, accept: str | None, format_param: str | N
     return Payload(fmt, store.serialize_graph(target.graph, fmt))
 
 
-def parse_body(content_type: str | None, body: bytes, base_iri: str | None
-               ) -> tuple[ox.Triple, ...]:
+def parse_body(
+    content_type: str | None, body: bytes, base_iri: str | None
+) -> tuple[ox.Triple, ...]:
     """The triples in a request body (an RDF document or multipart/form-data of several).
 
     Raises UnsupportedMediaType or SyntaxProblem.
@@ -85,8 +86,7 @@ def parse_body(content_type: str | None, body: bytes, base_iri: str | None
     return parse_triples(body, fmt, base_iri)
 
 
-def _parse_multipart(content_type: str, body: bytes, base_iri: str | None
-                     ) -> tuple[ox.Triple, ...]:
+def _parse_multipart(content_type: str, body: bytes, base_iri: str | None) -> tuple[ox.Triple, ...]:
     message = BytesParser(policy=HTTP).parsebytes(
         b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body
     )
@@ -106,8 +106,10 @@ def put(writer: Writer, target: Target, content_type: str | None, body: bytes) -
     if target.is_store:
         raise BadRequest("PUT needs a graph: add ?graph=<iri> or ?default")
     triples = parse_body(content_type, body, target.graph)
-    result = writer.apply(GraphWrite((GraphChange(target.graph, triples, replace=True),)),
-                          WriteContext("graph-store", "PUT"))
+    result = writer.apply(
+        GraphWrite((GraphChange(target.graph, triples, replace=True),)),
+        WriteContext("graph-store", "PUT"),
+    )
     return bool(result.created_graphs)
 
 
@@ -115,8 +117,10 @@ def post(writer: Writer, graph: str | None, content_type: str | None, body: byte
     """POST: merge the body's triples into the graph (None: the default graph); True when the
     graph was created."""
     triples = parse_body(content_type, body, graph)
-    result = writer.apply(GraphWrite((GraphChange(graph, triples, replace=False),)),
-                          WriteContext("graph-store", "POST"))
+    result = writer.apply(
+        GraphWrite((GraphChange(graph, triples, replace=False),)),
+        WriteContext("graph-store", "POST"),
+    )
     return bool(result.created_graphs)
 
 
@@ -126,7 +130,8 @@ def delete(writer: Writer, target: Target) -> None:
         raise BadRequest("DELETE needs a graph: add ?graph=<iri> or ?default")
     if target.graph is not None and not writer.store.has_graph(target.graph):
         raise NotFound(f"there is no graph <{target.graph}>")
-    result = writer.apply(GraphWrite((GraphDrop(target.graph),)),
-                          WriteContext("graph-store", "DELETE"))
+    result = writer.apply(
+        GraphWrite((GraphDrop(target.graph),)), WriteContext("graph-store", "DELETE")
+    )
     if target.graph is not None and result.missing_graphs:
         raise NotFound(f"there is no graph <{target.graph}>")

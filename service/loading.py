@@ -63,7 +63,8 @@ def rdf_files(directory: Path) -> list[Path]:
     if not directory.is_dir():
         return []
     return sorted(
-        p for p in directory.rglob("*")
+        p
+        for p in directory.rglob("*")
         if p.is_file() and not p.name.startswith(".") and rdf_format_for_path(p.name)
     )
 
@@ -142,8 +143,13 @@ def load_directories(writer: Writer, directories: Sequence[Path], base_iri: str)
             files.append(describe(path, graph, source))
     existing = [d for d in directories if d.is_dir()]
     prune = [p for d, p in zip(directories, prefixes, strict=True) if d in existing]
-    return load_sources(writer, files, base_iri, prune_prefixes=prune,
-                        context=WriteContext("load", "start-up load of the data directories"))
+    return load_sources(
+        writer,
+        files,
+        base_iri,
+        prune_prefixes=prune,
+        context=WriteContext("load", "start-up load of the data directories"),
+    )
 
 
 def load_paths(writer: Writer, paths: Sequence[Path], base_iri: str) -> LoadReport:

@@ -15,14 +15,24 @@ ORDER BY ?graph"""
 
 @cache
 def _environment() -> Environment:
-    return Environment(loader=PackageLoader("service", "templates"),
-                       autoescape=select_autoescape(["html"]))
+    return Environment(
+        loader=PackageLoader("service", "templates"), autoescape=select_autoescape(["html"])
+    )
 
 
-def query_page(endpoint: str, update_endpoint: str, data_endpoint: str,
-               graphs: Sequence[str]) -> str:
+def query_page(
+    endpoint: str, update_endpoint: str, data_endpoint: str, graphs: Sequence[str]
+) -> str:
     """The browser page with a query form."""
-    return _environment().get_template("query.html").render(
-        endpoint=endpoint, update_endpoint=update_endpoint, data_endpoint=data_endpoint,
-        graphs=graphs, graph_count=len(graphs), example=EXAMPLE_QUERY,
+    return (
+        _environment()
+        .get_template("query.html")
+        .render(
+            endpoint=endpoint,
+            update_endpoint=update_endpoint,
+            data_endpoint=data_endpoint,
+            graphs=graphs,
+            graph_count=len(graphs),
+            example=EXAMPLE_QUERY,
+        )
     )

@@ -15,9 +15,7 @@ def parse_triples(data: bytes, fmt: Format, base_iri: str | None = None) -> tupl
     Raises SyntaxProblem with the parser's line and column.
     """
     try:
-        return tuple(
-            q.triple for q in ox.parse(data, format=rdf_format(fmt), base_iri=base_iri)
-        )
+        return tuple(q.triple for q in ox.parse(data, format=rdf_format(fmt), base_iri=base_iri))
     except SyntaxError as exc:
         raise SyntaxProblem.from_exception(exc, fmt.name) from exc
     except ValueError as exc:

@@ -67,13 +67,15 @@ def start_service(
     answers. Settings come from ``OSAAMISKARTTA_*`` variables; none leak in from outside."""
     port = free_port()
     child_env = {k: v for k, v in os.environ.items() if not k.startswith("OSAAMISKARTTA_")}
-    child_env.update({
-        "OSAAMISKARTTA_HOST": "127.0.0.1",
-        "OSAAMISKARTTA_PORT": str(port),
-        "OSAAMISKARTTA_STORE": store,
-        "OSAAMISKARTTA_LOAD_DIRS": " ".join(str(d) for d in load_dirs) or "none",
-        "OSAAMISKARTTA_LOG_LEVEL": "warning",
-    })
+    child_env.update(
+        {
+            "OSAAMISKARTTA_HOST": "127.0.0.1",
+            "OSAAMISKARTTA_PORT": str(port),
+            "OSAAMISKARTTA_STORE": store,
+            "OSAAMISKARTTA_LOAD_DIRS": " ".join(str(d) for d in load_dirs) or "none",
+            "OSAAMISKARTTA_LOG_LEVEL": "warning",
+        }
+    )
     if token:
         child_env["OSAAMISKARTTA_WRITE_TOKEN"] = token
     child_env.update(env or {})
@@ -82,7 +84,10 @@ def start_service(
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "service.cli", "serve"],
-            cwd=REPO, env=child_env, stdout=out, stderr=subprocess.STDOUT,
+            cwd=REPO,
+            env=child_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     service = Service(url, process, store, log, token, child_env)
@@ -118,7 +123,6 @@ def service_factory(tmp_path: Path) -> Iterator[object]:
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     """One service per test module: memory store with the fixture graphs, writes allowed."""
-    running = start_service(tmp_path_factory.mktemp("service"),
-                            load_dirs=[FIXTURES / "graphs"])
+    running = start_service(tmp_path_factory.mktemp("service"), load_dirs=[FIXTURES / "graphs"])
     yield running
     running.stop()

@@ -39,9 +39,11 @@ async def _handle(request: Request, direct_iri: str | None) -> Response:
         payload = await state.executor.run(
             graph_store.read, state.store, target, request.headers.get("accept"), format_param
         )
-        return Response(b"" if method == "HEAD" else payload.body,
-                        media_type=payload.format.content_type,
-                        headers={"Vary": "Accept", "Content-Length": str(len(payload.body))})
+        return Response(
+            b"" if method == "HEAD" else payload.body,
+            media_type=payload.format.content_type,
+            headers={"Vary": "Accept", "Content-Length": str(len(payload.body))},
+        )
     authorize_write(request.headers.get("authorization"), state.settings.write_token)
     if method == "DELETE":
         await state.executor.run(graph_store.delete, state.writer, target)
@@ -49,14 +51,16 @@ async def _handle(request: Request, direct_iri: str | None) -> Response:
     body = await read_body(request, state.settings.max_body_bytes)
     content_type = request.headers.get("content-type")
     if method == "PUT":
-        created = await state.executor.run(graph_store.put, state.writer, target, content_type,
-                                           body)
+        created = await state.executor.run(
+            graph_store.put, state.writer, target, content_type, body
+        )
         return Response(status_code=201 if created else 204)
     # POST: to a graph merges; to the store itself creates a new graph and says where.
     if target.is_store:
         graph = f"{request.url_for('graph_store')}/{uuid.uuid4()}"
         await state.executor.run(graph_store.post, state.writer, graph, content_type, body)
         return Response(status_code=201, headers={"Location": graph})
-    created = await state.executor.run(graph_store.post, state.writer, target.graph,
-                                       content_type, body)
+    created = await state.executor.run(
+        graph_store.post, state.writer, target.graph, content_type, body
+    )
     return Response(status_code=201 if created else 204)

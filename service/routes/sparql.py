@@ -48,17 +48,25 @@ async def _handle(request: Request, *, accepts_queries: bool) -> Response:
     if isinstance(op, DescriptionRequest):
         graphs = await state.executor.run(state.store.named_graphs)
         if op.format is None and prefers(accept, "text/html", DESCRIPTION_FORMATS):
-            page = query_page(endpoint, str(request.url_for("update")),
-                              str(request.url_for("graph_store")), graphs)
+            page = query_page(
+                endpoint,
+                str(request.url_for("update")),
+                str(request.url_for("graph_store")),
+                graphs,
+            )
             return HTMLResponse(b"" if head else page)
         fmt = negotiate(accept, op.format, DESCRIPTION_FORMATS)
         content = render_description(endpoint, graphs, fmt)
-        return Response(b"" if head else content, media_type=fmt.content_type,
-                        headers={"Vary": "Accept"})
+        return Response(
+            b"" if head else content, media_type=fmt.content_type, headers={"Vary": "Accept"}
+        )
     if isinstance(op, QueryOperation):
         payload = await state.executor.run(run_query, state.store, op, accept, endpoint)
-        return Response(b"" if head else payload.body, media_type=payload.format.content_type,
-                        headers={"Vary": "Accept"})
+        return Response(
+            b"" if head else payload.body,
+            media_type=payload.format.content_type,
+            headers={"Vary": "Accept"},
+        )
     assert isinstance(op, UpdateOperation)
     authorize_write(request.headers.get("authorization"), state.settings.write_token)
     await state.executor.run(run_update, state.writer, op, endpoint)

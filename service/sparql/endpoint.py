@@ -20,8 +20,9 @@ class Payload:
     body: bytes
 
 
-def run_query(store: Store, op: QueryOperation, accept: str | None,
-              base_iri: str | None = None) -> Payload:
+def run_query(
+    store: Store, op: QueryOperation, accept: str | None, base_iri: str | None = None
+) -> Payload:
     """Evaluate a query and serialise it in the negotiated format (blocking; run it in an
     executor). Raises SyntaxProblem, BadRequest or NotAcceptable."""
     result = store.query(op.query, dataset=op.dataset, base_iri=base_iri)

@@ -36,24 +36,50 @@ class Format:
         return (self.media_type, *self.aliases)
 
 
-SPARQL_JSON = Format("sparql-json", "application/sparql-results+json",
-                     ("application/json", "text/javascript", "application/javascript"),
-                     ("json", "srj"), "srj")
-SPARQL_XML = Format("sparql-xml", "application/sparql-results+xml", ("application/xml",
-                    "text/xml"), ("xml", "srx"), "srx")
+SPARQL_JSON = Format(
+    "sparql-json",
+    "application/sparql-results+json",
+    ("application/json", "text/javascript", "application/javascript"),
+    ("json", "srj"),
+    "srj",
+)
+SPARQL_XML = Format(
+    "sparql-xml",
+    "application/sparql-results+xml",
+    ("application/xml", "text/xml"),
+    ("xml", "srx"),
+    "srx",
+)
 SPARQL_CSV = Format("csv", "text/csv", (), ("csv",), "csv")
 SPARQL_TSV = Format("tsv", "text/tab-separated-values", (), ("tsv",), "tsv")
 
-TURTLE = Format("turtle", "text/turtle", ("application/x-turtle", "application/turtle",
-                "text/n3", "text/rdf+n3", "application/n3"), ("turtle", "ttl", "n3"), "ttl")
-N_TRIPLES = Format("n-triples", "application/n-triples", ("text/plain",),
-                   ("ntriples", "n-triples", "nt"), "nt")
-RDF_XML = Format("rdf-xml", "application/rdf+xml", ("application/xml", "text/xml"),
-                 ("rdfxml", "rdf-xml", "rdf+xml", "rdf", "xml"), "rdf")
-JSON_LD = Format("json-ld", "application/ld+json", ("application/x-json+ld", "application/json"),
-                 ("jsonld", "json-ld", "json"), "jsonld")
-N_QUADS = Format("n-quads", "application/n-quads", ("text/x-nquads",), ("nquads", "n-quads", "nq"),
-                 "nq")
+TURTLE = Format(
+    "turtle",
+    "text/turtle",
+    ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3", "application/n3"),
+    ("turtle", "ttl", "n3"),
+    "ttl",
+)
+N_TRIPLES = Format(
+    "n-triples", "application/n-triples", ("text/plain",), ("ntriples", "n-triples", "nt"), "nt"
+)
+RDF_XML = Format(
+    "rdf-xml",
+    "application/rdf+xml",
+    ("application/xml", "text/xml"),
+    ("rdfxml", "rdf-xml", "rdf+xml", "rdf", "xml"),
+    "rdf",
+)
+JSON_LD = Format(
+    "json-ld",
+    "application/ld+json",
+    ("application/x-json+ld", "application/json"),
+    ("jsonld", "json-ld", "json"),
+    "jsonld",
+)
+N_QUADS = Format(
+    "n-quads", "application/n-quads", ("text/x-nquads",), ("nquads", "n-quads", "nq"), "nq"
+)
 TRIG = Format("trig", "application/trig", ("application/x-trig",), ("trig",), "trig")
 HTML = Format("html", "text/html", ("application/xhtml+xml",), ("html",), "html")
 

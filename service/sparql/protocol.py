@@ -164,8 +164,11 @@ def parse_request(request: HttpRequest, *, accepts_queries: bool = True) -> Oper
         if _values(params, "update"):
             raise BadRequest("the update is in the body; do not repeat it in the URL")
         return _update_op(decode_utf8(request.body, "update"), params)
-    wanted = f"{FORM}, {SPARQL_QUERY} or {SPARQL_UPDATE}" if accepts_queries else (
-        f"{FORM} or {SPARQL_UPDATE}")
+    wanted = (
+        f"{FORM}, {SPARQL_QUERY} or {SPARQL_UPDATE}"
+        if accepts_queries
+        else (f"{FORM} or {SPARQL_UPDATE}")
+    )
     if not media_type:
         raise UnsupportedMediaType(f"the POST has no Content-Type; send {wanted}")
     raise UnsupportedMediaType(f"{media_type} is not accepted here; send {wanted}")

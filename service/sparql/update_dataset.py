@@ -83,8 +83,9 @@ def top_level_tokens(text: str) -> Iterator[Token]:
         elif depth == 0 and c == ";":
             yield Token(";", i)
             i += 1
-        elif _WORD.match(text, i) and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in
-                                                       "_:-.")):
+        elif _WORD.match(text, i) and (
+            i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_:-.")
+        ):
             m = _WORD.match(text, i)
             assert m is not None
             if depth == 0 and not text.startswith(":", m.end()):

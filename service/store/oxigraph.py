@@ -84,8 +84,9 @@ class OxigraphStore:
     ) -> OxigraphResult:
         try:
             if dataset is None:
-                result = self._store.query(query, base_iri=base_iri,
-                                           use_default_graph_as_union=True)
+                result = self._store.query(
+                    query, base_iri=base_iri, use_default_graph_as_union=True
+                )
             else:
                 # Passing both lists makes the protocol dataset override FROM / FROM NAMED.
                 result = self._store.query(

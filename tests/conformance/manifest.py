@@ -15,8 +15,14 @@ HTS = Namespace("http://www.w3.org/2011/http-statusCodes#")
 CNT = Namespace("http://www.w3.org/2011/content#")
 UT = Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
 
-_NAMED_STATUS = {"OK": 200, "Created": 201, "NoContent": 204, "NotFound": 404,
-                 "BadRequest": 400, "MethodNotAllowed": 405}
+_NAMED_STATUS = {
+    "OK": 200,
+    "Created": 201,
+    "NoContent": 204,
+    "NotFound": 404,
+    "BadRequest": 400,
+    "MethodNotAllowed": 405,
+}
 
 
 @dataclass(frozen=True)
@@ -105,13 +111,15 @@ def _case(graph: Graph, test: URIRef, base: Path) -> Case:
     action = graph.value(test, MF.action)
     requests = []
     for req in _list(graph, graph.value(action, HT.requests)):
-        requests.append(Request(
-            method=str(graph.value(req, HT.methodName)),
-            path=str(graph.value(req, HT.absolutePath)),
-            headers=_headers(graph, req),
-            body=_body(graph, req),
-            expected=_response(graph, graph.value(req, HT.resp)),
-        ))
+        requests.append(
+            Request(
+                method=str(graph.value(req, HT.methodName)),
+                path=str(graph.value(req, HT.absolutePath)),
+                headers=_headers(graph, req),
+                body=_body(graph, req),
+                expected=_response(graph, graph.value(req, HT.resp)),
+            )
+        )
     data = []
     for gd in graph.objects(test, UT.graphData):
         file_iri = str(graph.value(gd, UT.graph))
@@ -122,6 +130,15 @@ def _case(graph: Graph, test: URIRef, base: Path) -> Case:
         requests=tuple(requests),
         graph_data=tuple(sorted(data, key=lambda d: d[1])),
     )
+
+
+def read_unlisted_case(path: Path, case_id: str) -> Case:
+    """A test defined in a manifest but left out of its ``mf:entries``."""
+    graph = Graph()
+    graph.parse(path, format="turtle", publicID=path.as_uri())
+    test = next(t for t in graph.subjects(RDF.type, None) if str(t).endswith("#" + case_id))
+    assert isinstance(test, URIRef)
+    return _case(graph, test, path.parent)
 
 
 def read_manifest(path: Path) -> list[Case]:

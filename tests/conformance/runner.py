@@ -12,13 +12,19 @@ from rdflib.compare import isomorphic
 from tests.conformance.manifest import Case, ExpectedResponse
 
 RESULT_TYPES = {
-    "application/sparql-results+json", "application/sparql-results+xml",
-    "text/csv", "text/tab-separated-values",
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
 }
 BOOLEAN_TYPES = {"application/sparql-results+json", "application/sparql-results+xml"}
 RDF_TYPES = {
-    "text/turtle": "turtle", "application/n-triples": "nt", "application/rdf+xml": "xml",
-    "application/ld+json": "json-ld", "application/n-quads": "nquads", "application/trig": "trig",
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+    "application/n-quads": "nquads",
+    "application/trig": "trig",
 }
 SRX = "{http://www.w3.org/2005/sparql-results#}"
 
@@ -30,7 +36,7 @@ def map_path(path: str) -> str:
     """The manifest's request path on this service."""
     for old, new in PATH_PREFIXES:
         if path.startswith(old):
-            return new + path[len(old):]
+            return new + path[len(old) :]
     return path
 
 
@@ -82,8 +88,11 @@ def _normalise(header: str) -> str:
 
 def reset(client: httpx.Client, auth: dict[str, str]) -> None:
     """Empty the store so every case starts from nothing."""
-    r = client.post("/update", content=b"DROP ALL",
-                    headers={"Content-Type": "application/sparql-update", **auth})
+    r = client.post(
+        "/update",
+        content=b"DROP ALL",
+        headers={"Content-Type": "application/sparql-update", **auth},
+    )
     assert r.status_code == 204, r.text
 
 
@@ -91,8 +100,12 @@ def run_case(client: httpx.Client, case: Case, auth: dict[str, str]) -> None:
     """Load the case's data, then send its requests in order, checking each response."""
     reset(client, auth)
     for path, graph in case.graph_data:
-        r = client.put("/data", params={"graph": graph}, content=path.read_bytes(),
-                       headers={"Content-Type": "application/n-triples", **auth})
+        r = client.put(
+            "/data",
+            params={"graph": graph},
+            content=path.read_bytes(),
+            headers={"Content-Type": "application/n-triples", **auth},
+        )
         assert r.status_code in (201, 204), r.text
     variables: dict[str, str] = {}
     for i, request in enumerate(case.requests):
@@ -103,7 +116,9 @@ def run_case(client: httpx.Client, case: Case, auth: dict[str, str]) -> None:
         headers = dict(request.headers)
         headers.update(auth)
         response = client.request(
-            request.method, httpx.URL(client.base_url.join(path)), headers=headers,
+            request.method,
+            httpx.URL(client.base_url.join(path)),
+            headers=headers,
             content=body.encode("utf-8") if body is not None else None,
         )
         check(response, request.expected, f"{case.id} request {i + 1} {request.method} {path}")

@@ -7,13 +7,19 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.conftest import EXTERNAL, Service
-from tests.conformance.manifest import Case, read_manifest
+from tests.conformance.manifest import Case, read_manifest, read_unlisted_case
 from tests.conformance.runner import run_case
+from tests.conftest import EXTERNAL, Service
 
 SUITE = EXTERNAL / "rdf-tests" / "sparql" / "sparql11"
 PROTOCOL = read_manifest(SUITE / "protocol" / "manifest.ttl")
 GRAPH_STORE = read_manifest(SUITE / "graph-store-protocol" / "manifest.ttl")
+# Defined in manifest-direct.ttl but missing from its mf:entries; run it too.
+UNLISTED = [
+    read_unlisted_case(
+        SUITE / "graph-store-protocol" / "manifest-direct.ttl", "head_non_existing_direct"
+    )
+]
 
 
 def test_manifests_are_read_in_full() -> None:
@@ -32,6 +38,6 @@ def test_sparql_protocol(case: Case, client: httpx.Client, service: Service) -> 
     run_case(client, case, service.auth)
 
 
-@pytest.mark.parametrize("case", GRAPH_STORE, ids=lambda c: c.id)
+@pytest.mark.parametrize("case", GRAPH_STORE + UNLISTED, ids=lambda c: c.id)
 def test_graph_store_protocol(case: Case, client: httpx.Client, service: Service) -> None:
     run_case(client, case, service.auth)

@@ -10,7 +10,8 @@ from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQ
 from tests.conftest import Service
 
 EX = "http://example.org/"
-SELECT = f"SELECT ?label WHERE {{ <{EX}verkosto> <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }} ORDER BY ?label"
+SKOS_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
+SELECT = f"SELECT ?label WHERE {{ <{EX}verkosto> <{SKOS_LABEL}> ?label }} ORDER BY ?label"
 ASK = f"ASK {{ <{EX}oppilaitos> <{EX}memberOf> <{EX}verkosto> }}"
 CONSTRUCT = f"CONSTRUCT {{ ?s <{EX}memberOf> ?o }} WHERE {{ ?s <{EX}memberOf> ?o }}"
 DESCRIBE = f"DESCRIBE <{EX}oppilaitos>"
@@ -35,7 +36,9 @@ def test_sparqlwrapper_reads_select_as_xml(service: Service) -> None:
     document = wrapper(service, SELECT, XML).queryAndConvert()
     literals = document.getElementsByTagName("literal")  # type: ignore[union-attr]
     assert sorted(node.firstChild.data for node in literals) == [
-        "Guidance network", "Ohjausverkosto"]
+        "Guidance network",
+        "Ohjausverkosto",
+    ]
 
 
 def test_sparqlwrapper_reads_select_as_csv(service: Service) -> None:
@@ -61,21 +64,29 @@ def test_sparqlwrapper_reads_ask_in_every_result_format(service: Service, fmt: s
 
 @pytest.mark.parametrize("fmt", [TURTLE, N3, RDFXML, XML, JSONLD])
 @pytest.mark.parametrize("query", [CONSTRUCT, DESCRIBE], ids=["construct", "describe"])
-def test_sparqlwrapper_reads_graphs_in_every_rdf_format(service: Service, fmt: str,
-                                                        query: str) -> None:
+def test_sparqlwrapper_reads_graphs_in_every_rdf_format(
+    service: Service, fmt: str, query: str
+) -> None:
     result = wrapper(service, query, fmt).queryAndConvert()
-    graph = result if isinstance(result, Graph) else Graph().parse(
-        data=result, format="json-ld" if fmt == JSONLD else "turtle")
+    graph = (
+        result
+        if isinstance(result, Graph)
+        else Graph().parse(data=result, format="json-ld" if fmt == JSONLD else "turtle")
+    )
     assert (URIRef(f"{EX}oppilaitos"), URIRef(f"{EX}memberOf"), URIRef(f"{EX}verkosto")) in graph
 
 
-@pytest.mark.parametrize(("accept", "parse_as"), [
-    ("application/n-triples", "nt"),
-    ("application/n-quads", "nquads"),
-    ("application/trig", "trig"),
-])
-def test_construct_is_served_in_line_based_and_dataset_formats(service: Service, accept: str,
-                                                               parse_as: str) -> None:
+@pytest.mark.parametrize(
+    ("accept", "parse_as"),
+    [
+        ("application/n-triples", "nt"),
+        ("application/n-quads", "nquads"),
+        ("application/trig", "trig"),
+    ],
+)
+def test_construct_is_served_in_line_based_and_dataset_formats(
+    service: Service, accept: str, parse_as: str
+) -> None:
     sparql = wrapper(service, CONSTRUCT, TURTLE)
     sparql.addCustomHttpHeader("Accept", accept)
     raw = sparql.query().response.read()
@@ -92,8 +103,9 @@ def test_rdflib_sparqlstore_queries_the_endpoint(service: Service) -> None:
 
 
 def test_rdflib_sparqlupdatestore_writes_through_update(service: Service) -> None:
-    store = SPARQLUpdateStore(f"{service.url}/sparql", f"{service.url}/update",
-                              headers=service.auth)
+    store = SPARQLUpdateStore(
+        f"{service.url}/sparql", f"{service.url}/update", headers=service.auth
+    )
     named = URIRef(f"{EX}graph/rdflib")
     graph = Graph(store, identifier=named)
     triple = (URIRef(f"{EX}uusi"), URIRef(f"{EX}nimi"), Literal("Uusi toimija", lang="fi"))

@@ -20,19 +20,30 @@ SIZE = 200  # 200^3 = 8 million rows: a few seconds of work
 
 
 def test_short_query_is_answered_while_long_query_runs(service: Service) -> None:
-    data = "".join(f"<http://example.org/n{i}> <http://example.org/value> {i} .\n"
-                   for i in range(SIZE))
-    r = httpx.put(f"{service.url}/data", params={"graph": "http://example.org/g/numbers"},
-                  content=data, headers={"Content-Type": "text/turtle", **service.auth})
+    data = "".join(
+        f"<http://example.org/n{i}> <http://example.org/value> {i} .\n" for i in range(SIZE)
+    )
+    r = httpx.put(
+        f"{service.url}/data",
+        params={"graph": "http://example.org/g/numbers"},
+        content=data,
+        headers={"Content-Type": "text/turtle", **service.auth},
+    )
     assert r.status_code in (201, 204)
 
     long_result: dict[str, object] = {}
 
     def run_long() -> None:
         started = time.monotonic()
-        response = httpx.post(f"{service.url}/sparql", content=LONG, timeout=120,
-                              headers={"Content-Type": "application/sparql-query",
-                                       "Accept": "application/sparql-results+json"})
+        response = httpx.post(
+            f"{service.url}/sparql",
+            content=LONG,
+            timeout=120,
+            headers={
+                "Content-Type": "application/sparql-query",
+                "Accept": "application/sparql-results+json",
+            },
+        )
         long_result["seconds"] = time.monotonic() - started
         long_result["count"] = response.json()["results"]["bindings"][0]["n"]["value"]
 
@@ -42,8 +53,11 @@ def test_short_query_is_answered_while_long_query_runs(service: Service) -> None
     short_times = []
     for _ in range(5):
         started = time.monotonic()
-        r = httpx.get(f"{service.url}/sparql", params={"query": "ASK { ?s ?p ?o }"},
-                      headers={"Accept": "application/sparql-results+json"})
+        r = httpx.get(
+            f"{service.url}/sparql",
+            params={"query": "ASK { ?s ?p ?o }"},
+            headers={"Accept": "application/sparql-results+json"},
+        )
         short_times.append(time.monotonic() - started)
         assert r.json()["boolean"] is True
     still_running = thread.is_alive()

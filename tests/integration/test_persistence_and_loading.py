@@ -13,8 +13,11 @@ BASE = "https://w3id.org/osaamiskartta/"
 
 
 def graphs(service: Service) -> list[str]:
-    r = httpx.get(f"{service.url}/sparql", headers={"Accept": "application/sparql-results+json"},
-                  params={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g {} } ORDER BY ?g"})
+    r = httpx.get(
+        f"{service.url}/sparql",
+        headers={"Accept": "application/sparql-results+json"},
+        params={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g {} } ORDER BY ?g"},
+    )
     return [b["g"]["value"] for b in r.json()["results"]["bindings"]]
 
 
@@ -24,19 +27,24 @@ def dump(service: Service) -> str:
     return "".join(sorted(r.text.splitlines(keepends=True)))
 
 
-def test_restart_on_the_same_store_keeps_what_was_written(service_factory, tmp_path: Path
-                                                          ) -> None:  # type: ignore[no-untyped-def]
+def test_restart_on_the_same_store_keeps_what_was_written(service_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     store = str(tmp_path / "store")
     first = service_factory(store=store)
-    r = httpx.put(f"{first.url}/data", params={"graph": "http://example.org/g/kept"},
-                  content='<http://example.org/s> <http://example.org/p> "säilyy"@fi .',
-                  headers={"Content-Type": "text/turtle", **first.auth})
+    r = httpx.put(
+        f"{first.url}/data",
+        params={"graph": "http://example.org/g/kept"},
+        content='<http://example.org/s> <http://example.org/p> "säilyy"@fi .',
+        headers={"Content-Type": "text/turtle", **first.auth},
+    )
     assert r.status_code == 201
     first.stop()
 
     second = service_factory(store=store)
-    r = httpx.get(f"{second.url}/data", params={"graph": "http://example.org/g/kept"},
-                  headers={"Accept": "application/n-triples"})
+    r = httpx.get(
+        f"{second.url}/data",
+        params={"graph": "http://example.org/g/kept"},
+        headers={"Accept": "application/n-triples"},
+    )
     assert r.status_code == 200
     assert r.text.strip() == '<http://example.org/s> <http://example.org/p> "säilyy"@fi .'
 
@@ -49,13 +57,17 @@ def test_loading_puts_each_file_in_its_own_graph(service: Service) -> None:
 def test_default_graph_is_the_union_of_the_named_graphs(service: Service) -> None:
     query = """ASK { <http://example.org/oppilaitos> <http://example.org/memberOf> ?n ;
                                                      <http://example.org/locatedIn> ?p }"""
-    r = httpx.get(f"{service.url}/sparql", params={"query": query},
-                  headers={"Accept": "application/sparql-results+json"})
+    r = httpx.get(
+        f"{service.url}/sparql",
+        params={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert r.json()["boolean"] is True
 
 
 def test_starting_twice_gives_the_same_store_and_a_changed_file_replaces_its_graph(
-        service_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    service_factory, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     data = tmp_path / "data"
     shutil.copytree(FIXTURES / "graphs", data)
     store = str(tmp_path / "store")
@@ -68,20 +80,26 @@ def test_starting_twice_gives_the_same_store_and_a_changed_file_replaces_its_gra
     second.stop()
 
     (data / "places.nt").write_text(
-        '<http://example.org/joensuu> <http://www.w3.org/2004/02/skos/core#prefLabel> '
-        '"Joensuu"@fi .\n')
+        "<http://example.org/joensuu> <http://www.w3.org/2004/02/skos/core#prefLabel> "
+        '"Joensuu"@fi .\n'
+    )
     (data / "people.ttl").unlink()
     third = service_factory(store=store, load_dirs=[data])
-    r = httpx.get(f"{third.url}/data", params={"graph": f"{BASE}graph/data/places"},
-                  headers={"Accept": "application/n-triples"})
+    r = httpx.get(
+        f"{third.url}/data",
+        params={"graph": f"{BASE}graph/data/places"},
+        headers={"Accept": "application/n-triples"},
+    )
     assert "Joensuu" in r.text and "Kuopio" not in r.text
     assert f"{BASE}graph/data/people" not in graphs(third)
 
 
-def test_service_starts_with_missing_or_empty_load_dirs(service_factory, tmp_path: Path
-                                                         ) -> None:  # type: ignore[no-untyped-def]
+def test_service_starts_with_missing_or_empty_load_dirs(service_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "empty").mkdir()
     running = service_factory(load_dirs=[tmp_path / "missing", tmp_path / "empty"])
-    r = httpx.get(f"{running.url}/sparql", params={"query": "ASK { ?s ?p ?o }"},
-                  headers={"Accept": "application/sparql-results+json"})
+    r = httpx.get(
+        f"{running.url}/sparql",
+        params={"query": "ASK { ?s ?p ?o }"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert r.json()["boolean"] is False

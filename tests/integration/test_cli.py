@@ -1,0 +1,89 @@
+"""The ``osaamiskartta`` command line: load, query, update and dump on a store directory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset
+
+from tests.conftest import FIXTURES, REPO
+
+COMMANDS = ["serve", "load", "query", "update", "dump"]
+
+
+def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    child_env = {k: v for k, v in os.environ.items() if not k.startswith("OSAAMISKARTTA_")}
+    child_env["OSAAMISKARTTA_LOAD_DIRS"] = "none"
+    child_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "service.cli", *args],
+        cwd=REPO,
+        env=child_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_every_command_has_help_naming_its_environment_variables(command: str | None) -> None:
+    result = cli(*([command] if command else []), "--help")
+    assert result.returncode == 0
+    if command:
+        assert "OSAAMISKARTTA_STORE" in result.stdout
+
+
+def test_load_query_update_and_dump_work_on_a_store_directory(tmp_path: Path) -> None:
+    store = str(tmp_path / "store")
+    files = [str(FIXTURES / "graphs" / "people.ttl"), str(FIXTURES / "graphs" / "places.nt")]
+    loaded = cli("load", "--store", store, *files)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.count("loaded") == 2
+    again = cli("load", "--store", store, *files)
+    assert again.stdout.count("unchanged") == 2
+
+    query = "SELECT ?label WHERE { <http://example.org/kuopio> ?p ?label }"
+    table = cli("query", "--store", store, query)
+    assert table.returncode == 0, table.stderr
+    assert table.stdout.splitlines()[0].strip() == "label"
+    assert '"Kuopio"@fi' in table.stdout and "(1 row)" in table.stdout
+
+    update = tmp_path / "insert.ru"
+    update.write_text(
+        "INSERT DATA { GRAPH <http://example.org/g/cli> "
+        "{ <http://example.org/a> <http://example.org/b> 1 } }"
+    )
+    assert cli("update", str(update), env={"OSAAMISKARTTA_STORE": store}).returncode == 0
+    csv = cli(
+        "query",
+        "--store",
+        store,
+        "--format",
+        "csv",
+        "SELECT ?o WHERE { GRAPH <http://example.org/g/cli> { ?s ?p ?o } }",
+    )
+    assert csv.stdout.splitlines() == ["o", "1"]
+
+    trig = cli("dump", "--store", store)
+    dataset = Dataset()
+    dataset.parse(data=trig.stdout, format="trig")
+    graphs = {str(g.identifier) for g in dataset.graphs()}
+    assert {
+        "http://example.org/g/cli",
+        "https://w3id.org/osaamiskartta/graph/graphs/people",
+    } <= graphs
+    nquads = tmp_path / "dump.nq"
+    assert (
+        cli("dump", "--store", store, "--format", "nquads", "--output", str(nquads)).returncode == 0
+    )
+    assert "<http://example.org/g/cli>" in nquads.read_text()
+
+
+def test_query_with_syntax_error_exits_nonzero_with_message(tmp_path: Path) -> None:
+    result = cli("query", "--store", "memory", "SELECT * WHERE {")
+    assert result.returncode == 1
+    assert "Syntax error" in result.stderr
