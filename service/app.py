@@ -27,7 +27,8 @@ from service.settings import Settings
 from service.store import open_store
 from service.writes import Writer
 
-log = logging.getLogger("osaamiskartta")
+# uvicorn configures this logger, so start-up messages show with its own.
+log = logging.getLogger("uvicorn.error")
 
 
 def _error_response(request: Request, error: ServiceError) -> Response:

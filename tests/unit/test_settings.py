@@ -1,0 +1,39 @@
+"""Settings come from OSAAMISKARTTA_* variables only, with typed defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from service.settings import REPO_ROOT, Settings, SettingsError
+
+
+def test_defaults_serve_an_in_memory_store_of_the_repository_directories() -> None:
+    settings = Settings.from_env({})
+    assert settings.in_memory and settings.write_token is None
+    assert settings.base_iri == "https://w3id.org/osaamiskartta/"
+    assert settings.load_dirs == tuple(REPO_ROOT / d for d in ("ontology", "shapes", "data"))
+
+
+def test_environment_overrides_and_ignores_other_variables(tmp_path: Path) -> None:
+    settings = Settings.from_env(
+        {
+            "OSAAMISKARTTA_STORE": str(tmp_path),
+            "OSAAMISKARTTA_PORT": "9000",
+            "OSAAMISKARTTA_LOAD_DIRS": f"{tmp_path}/a, {tmp_path}/b",
+            "PORT": "1",
+            "OSAAMISKARTTA_WRITE_TOKEN": "t",
+        }
+    )
+    assert (settings.store, settings.port, settings.write_token) == (str(tmp_path), 9000, "t")
+    assert settings.load_dirs == (tmp_path / "a", tmp_path / "b")
+    assert Settings.from_env({"OSAAMISKARTTA_LOAD_DIRS": "none"}).load_dirs == ()
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("PORT", "eighty"), ("BASE_IRI", "https://example.org/x")]
+)
+def test_unusable_values_are_refused(name: str, value: str) -> None:
+    with pytest.raises(SettingsError):
+        Settings.from_env({f"OSAAMISKARTTA_{name}": value})
