@@ -1,0 +1,128 @@
+"""The named-query registry: every `.rq` file in `queries/` with its `#+` YAML header."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph
+import yaml
+
+from service.named_queries.params import Parameter, ParameterProblem, Term
+
+_HEADER = re.compile(r"^#\+ ?(.*)$")
+_FORM = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class QueryDefinitionError(ValueError):
+    """A file in `queries/` is not a valid named query."""
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """One published question: its texts in Finnish and English, parameters and SPARQL."""
+
+    name: str
+    title: dict[str, str]
+    description: dict[str, str]
+    tags: tuple[str, ...]
+    parameters: tuple[Parameter, ...]
+    sparql: str
+    form: str
+    source: Path | None = field(default=None, compare=False)
+
+    def parameter(self, name: str) -> Parameter | None:
+        """The declared parameter called `name`, if any."""
+        return next((p for p in self.parameters if p.name == name), None)
+
+    def resolve(self, raw: Mapping[str, str]) -> dict[str, Term]:
+        """Typed terms for the given values plus defaults; ParameterProblem when one is bad."""
+        unknown = sorted(set(raw) - {p.name for p in self.parameters})
+        if unknown:
+            raise ParameterProblem(unknown[0], "this query has no such parameter")
+        terms: dict[str, Term] = {}
+        for parameter in self.parameters:
+            value = raw.get(parameter.name)
+            if value is None or value == "":
+                value = parameter.default
+            if value is None:
+                if parameter.required:
+                    raise ParameterProblem(parameter.name, "a value is required")
+                continue
+            terms[parameter.name] = parameter.to_term(value)
+        return terms
+
+
+def parse_named_query(text: str, name: str, source: Path | None = None) -> NamedQuery:
+    """Parse one `.rq` file's text; raises QueryDefinitionError when it is not valid."""
+    if not _NAME.match(name):
+        raise QueryDefinitionError(f"{name!r}: names are lowercase letters, digits and '-'")
+    header_lines: list[str] = []
+    for line in text.splitlines():
+        match = _HEADER.match(line)
+        if match is None:
+            break
+        header_lines.append(match.group(1))
+    try:
+        header = yaml.safe_load("\n".join(header_lines)) or {}
+    except yaml.YAMLError as exc:
+        raise QueryDefinitionError(f"{name}: the #+ header is not YAML: {exc}") from exc
+    title = header.get("title") or {}
+    if not {"fi", "en"} <= set(title):
+        raise QueryDefinitionError(f"{name}: the header needs a title in fi and en")
+    try:
+        parameters = tuple(
+            Parameter.from_header(str(p), spec or {})
+            for p, spec in (header.get("params") or {}).items()
+        )
+    except ValueError as exc:
+        raise QueryDefinitionError(f"{name}: {exc}") from exc
+    form = _FORM.search(text)
+    if form is None:
+        raise QueryDefinitionError(f"{name}: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+    try:
+        pyoxigraph.Store().query(text)
+    except SyntaxError as exc:
+        raise QueryDefinitionError(f"{name}: the SPARQL does not parse: {exc}") from exc
+    return NamedQuery(
+        name=name,
+        title={str(k): str(v) for k, v in title.items()},
+        description={str(k): str(v) for k, v in (header.get("description") or {}).items()},
+        tags=tuple(str(t) for t in header.get("tags") or ()),
+        parameters=parameters,
+        sparql=text,
+        form=form.group(1).upper(),
+        source=source,
+    )
+
+
+class QueryRegistry:
+    """The named queries by name, in file-name order."""
+
+    def __init__(self, queries: list[NamedQuery]) -> None:
+        self._queries = {q.name: q for q in sorted(queries, key=lambda q: q.name)}
+
+    def __iter__(self) -> Iterator[NamedQuery]:
+        return iter(self._queries.values())
+
+    def __len__(self) -> int:
+        return len(self._queries)
+
+    def get(self, name: str) -> NamedQuery | None:
+        """The query called `name`, or None."""
+        return self._queries.get(name)
+
+
+def load_registry(directory: Path) -> QueryRegistry:
+    """Read every `*.rq` file of `directory` (none when it does not exist)."""
+    if not directory.is_dir():
+        return QueryRegistry([])
+    return QueryRegistry(
+        [
+            parse_named_query(path.read_text(encoding="utf-8"), path.stem, path)
+            for path in sorted(directory.glob("*.rq"))
+        ]
+    )

@@ -1,0 +1,108 @@
+"""Running a named query on a store: parameter checks against the data, binding, paging."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import NamedNode
+
+from service.named_queries.binding import bind
+from service.named_queries.params import ParameterProblem, Term
+from service.named_queries.registry import NamedQuery
+from service.sparql.formats import SPARQL_JSON
+from service.store.base import QueryResult, Store
+
+_RQ = Path(__file__).parent / "rq"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+MAX_LIMIT = 10_000
+
+
+@cache
+def _rq(name: str) -> str:
+    return (_RQ / f"{name}.rq").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Page:
+    """Which slice of the answer to return."""
+
+    limit: int = 100
+    offset: int = 0
+
+    @classmethod
+    def parse(cls, limit: str | None, offset: str | None) -> Page:
+        """Validate `limit` and `offset` request values; ParameterProblem when out of range."""
+        page = cls()
+        values = {"limit": page.limit, "offset": page.offset}
+        for name, raw in (("limit", limit), ("offset", offset)):
+            if raw is None or raw == "":
+                continue
+            try:
+                values[name] = int(raw)
+            except ValueError:
+                raise ParameterProblem(name, f"{raw!r} is not an integer") from None
+        if not 1 <= values["limit"] <= MAX_LIMIT:
+            raise ParameterProblem("limit", f"must be between 1 and {MAX_LIMIT}")
+        if values["offset"] < 0:
+            raise ParameterProblem("offset", "must not be negative")
+        return cls(**values)
+
+
+def check_against_data(store: Store, query: NamedQuery, terms: dict[str, Term]) -> None:
+    """Refuse concept values outside their scheme and IRIs not of the declared class."""
+    for parameter in query.parameters:
+        term = terms.get(parameter.name)
+        if not isinstance(term, NamedNode):
+            continue
+        if parameter.type == "concept" and parameter.scheme:
+            check, expected = "in_scheme", {"scheme": NamedNode(parameter.scheme)}
+            reason = f"<{term.value}> is not a concept of <{parameter.scheme}>"
+        elif parameter.rdf_class:
+            check, expected = "has_class", {"class": NamedNode(parameter.rdf_class)}
+            reason = f"<{term.value}> is not a {parameter.rdf_class}"
+        else:
+            continue
+        answer = store.query(bind(_rq(check), {"value": term, **expected}))
+        if not json.loads(answer.serialize(SPARQL_JSON))["boolean"]:
+            raise ParameterProblem(parameter.name, reason)
+
+
+def execute(store: Store, query: NamedQuery, terms: dict[str, Term], page: Page) -> QueryResult:
+    """Evaluate the query with its parameters bound; SELECT answers are paged.
+
+    One row more than the page is asked for, so the caller can tell whether a next page exists.
+    """
+    text = bind(query.sparql, terms)
+    if query.form == "SELECT":
+        text = f"{text}\nLIMIT {page.limit + 1}\nOFFSET {page.offset}"
+    return store.query(text)
+
+
+def records(sparql_json: bytes) -> tuple[list[str], list[dict[str, Any]]]:
+    """Columns and plain records (IRIs as strings, typed literals as JSON values)."""
+    document = json.loads(sparql_json)
+    columns = list(document["head"].get("vars", []))
+    rows = [
+        {column: plain_value(binding[column]) if column in binding else None for column in columns}
+        for binding in document["results"]["bindings"]
+    ]
+    return columns, rows
+
+
+def plain_value(term: dict[str, str]) -> Any:
+    """A SPARQL JSON term as a plain JSON value."""
+    value = term["value"]
+    datatype = term.get("datatype", "")
+    if term["type"] == "literal" and datatype.startswith(XSD):
+        local = datatype[len(XSD) :]
+        if local in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger"):
+            return int(value)
+        if local in ("decimal", "double", "float"):
+            return float(value)
+        if local == "boolean":
+            return value in ("true", "1")
+    return value

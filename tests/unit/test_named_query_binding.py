@@ -1,0 +1,137 @@
+"""Parameters of named queries are typed terms bound with VALUES, never pasted as text."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from service.named_queries.binding import bind, where_position
+from service.named_queries.params import Parameter, ParameterProblem
+from service.named_queries.registry import QueryDefinitionError, parse_named_query
+
+EX = "http://example.org/"
+
+
+def _store() -> ox.Store:
+    store = ox.Store()
+    for name in ("a", "b"):
+        store.add(ox.Quad(ox.NamedNode(EX + name), ox.NamedNode(EX + "label"),
+                          ox.Literal(f"label {name}", language="fi")))
+    return store
+
+
+def test_values_block_goes_first_in_the_outer_where_group() -> None:
+    query = 'PREFIX ex: <http://example.org/#where{>\nSELECT ?s # WHERE { in a comment\nWHERE {\n ?s ?p ?o }'
+    bound = bind(query, {"s": ox.NamedNode(EX + "a")})
+    assert bound.index("VALUES") > query.index("WHERE {")
+    assert "VALUES (?s) { (<http://example.org/a>) }" in bound
+
+
+def test_filters_of_the_group_see_the_bound_value() -> None:
+    query = "SELECT ?s WHERE { ?s ?p ?o FILTER (!BOUND(?only) || ?s = ?only) }"
+    store = _store()
+    everything = {str(r["s"]) for r in store.query(query)}
+    only_a = {str(r["s"]) for r in store.query(bind(query, {"only": ox.NamedNode(EX + "a")}))}
+    assert everything == {f"<{EX}a>", f"<{EX}b>"}
+    assert only_a == {f"<{EX}a>"}
+
+
+def test_a_query_without_where_cannot_take_parameters() -> None:
+    with pytest.raises(ValueError):
+        where_position("SELECT * { ?s ?p ?o }")
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        '"} } ; DROP ALL ; SELECT * WHERE { {',
+        'label a"@fi } UNION { ?s ?p ?o } #',
+        "\\\" ) } INSERT DATA { <x:a> <x:b> <x:c> } #",
+        "label a\n} . DROP ALL",
+    ],
+)
+def test_a_string_value_with_sparql_syntax_stays_one_literal(hostile: str) -> None:
+    parameter = Parameter(name="text", type="string", lang="fi")
+    query = "SELECT ?s WHERE { ?s <http://example.org/label> ?text }"
+    store = _store()
+    rows = list(store.query(bind(query, {"text": parameter.to_term(hostile)})))
+    assert rows == []
+    assert len(list(store)) == 2
+
+
+def test_a_hostile_iri_value_is_refused_by_name() -> None:
+    parameter = Parameter(name="network", type="iri")
+    with pytest.raises(ParameterProblem) as problem:
+        parameter.to_term("http://example.org/> } ; DROP ALL ; #")
+    assert problem.value.parameter == "network"
+
+
+@pytest.mark.parametrize(
+    ("parameter", "raw", "reason"),
+    [
+        (Parameter(name="year", type="integer", minimum=1900, maximum=2100), "20x3", "not an integer"),
+        (Parameter(name="year", type="integer", minimum=1900, maximum=2100), "1800", "below the minimum"),
+        (Parameter(name="day", type="date"), "2023-02-30", "not a date"),
+        (Parameter(name="answered", type="boolean"), "maybe", "not a boolean"),
+        (Parameter(name="lang", type="enum", values=("fi", "en")), "sv", "not one of"),
+        (Parameter(name="goal", type="iri"), "pohjois-savo-elo-2", "not an absolute IRI"),
+    ],
+)
+def test_a_wrong_value_names_the_parameter_and_the_reason(
+    parameter: Parameter, raw: str, reason: str
+) -> None:
+    with pytest.raises(ParameterProblem) as problem:
+        parameter.to_term(raw)
+    assert problem.value.parameter == parameter.name
+    assert reason in problem.value.reason
+
+
+def test_values_become_typed_terms() -> None:
+    assert Parameter(name="y", type="integer").to_term("2023") == ox.Literal(
+        "2023", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    assert Parameter(name="d", type="date").to_term("2023-12-31").datatype == ox.NamedNode(
+        "http://www.w3.org/2001/XMLSchema#date")
+    assert Parameter(name="t", type="string", lang="fi").to_term("ohjaus").language == "fi"
+
+
+HEADER = """#+ title:
+#+   fi: Testi
+#+   en: Test
+#+ params:
+#+   year:
+#+     type: integer
+#+     required: true
+#+   lang:
+#+     type: enum
+#+     values: [fi, en]
+#+     default: fi
+SELECT ?s WHERE { ?s ?p ?year }
+"""
+
+
+def test_defaults_fill_in_and_required_parameters_are_required() -> None:
+    query = parse_named_query(HEADER, "test")
+    assert query.resolve({"year": "2020"})["lang"] == ox.Literal("fi")
+    with pytest.raises(ParameterProblem) as problem:
+        query.resolve({})
+    assert problem.value.parameter == "year"
+
+
+def test_an_undeclared_parameter_is_refused() -> None:
+    query = parse_named_query(HEADER, "test")
+    with pytest.raises(ParameterProblem) as problem:
+        query.resolve({"year": "2020", "region": "x"})
+    assert problem.value.parameter == "region"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT ?s WHERE { ?s ?p ?o }",  # no header
+        "#+ title: {fi: A, en: B}\nSELECT ?s WHERE { ?s ?p ",  # SPARQL does not parse
+        "#+ title: {fi: A, en: B}\n#+ params: {x: {type: colour}}\nSELECT ?x WHERE { ?x ?p ?o }",
+    ],
+)
+def test_a_broken_query_file_is_refused_when_loaded(text: str) -> None:
+    with pytest.raises(QueryDefinitionError):
+        parse_named_query(text, "broken")

@@ -1,0 +1,225 @@
+"""Every question of the domain has a named query, and its answer matches the documents.
+
+The documents hold no forums, competence-map entries, training products or quality answers
+(they describe those tools), so those questions are asked of the documents plus a small set of
+user data in tests/fixtures/queries/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from service.named_queries import load_registry
+from service.named_queries.runner import Page, check_against_data, execute, records
+from service.rdf import parse_triples
+from service.sparql.formats import SPARQL_JSON, TURTLE
+from service.store.base import GraphChange
+from service.store.oxigraph import OxigraphStore
+
+ROOT = Path(__file__).resolve().parents[2]
+ID = "https://w3id.org/osaamiskartta/id/"
+REGISTRY = load_registry(ROOT / "queries")
+
+Ask = Callable[..., list[dict[str, Any]]]
+
+
+def _store(*directories: Path) -> OxigraphStore:
+    store = OxigraphStore()
+    changes = [
+        GraphChange(f"urn:test:{path.stem}", parse_triples(path.read_bytes(), TURTLE))
+        for directory in directories
+        for path in sorted(directory.glob("*.ttl"))
+    ]
+    store.apply(changes)
+    return store
+
+
+def _asker(store: OxigraphStore) -> Ask:
+    def ask(name: str, **params: str) -> list[dict[str, Any]]:
+        query = REGISTRY.get(name)
+        assert query is not None, name
+        terms = query.resolve(params)
+        check_against_data(store, query, terms)
+        result = execute(store, query, terms, Page(limit=1000))
+        return records(result.serialize(SPARQL_JSON))[1]
+
+    return ask
+
+
+@pytest.fixture(scope="module")
+def documents() -> Ask:
+    return _asker(_store(ROOT / "ontology", ROOT / "data"))
+
+
+@pytest.fixture(scope="module")
+def with_user_data() -> Ask:
+    return _asker(_store(ROOT / "ontology", ROOT / "data", ROOT / "tests/fixtures/queries"))
+
+
+def _labels(rows: list[dict[str, Any]], column: str) -> set[str]:
+    return {row[column] for row in rows if row[column] is not None}
+
+
+def test_every_domain_question_has_a_named_query() -> None:
+    expected = {
+        "institution-offers", "training-products-by-competence", "network-members",
+        "organisation-networks", "goal-alignment", "goals-supporting-nothing",
+        "measures-under-goal", "measures-without-responsible-actor", "quality-answers",
+        "forum-phase-gaps", "roadmap-work-packages", "projects-in-region-year",
+    }
+    assert expected <= {q.name for q in REGISTRY}
+
+
+def test_jory_has_nine_members_and_two_associated_members(documents: Ask) -> None:
+    rows = documents("network-members", network=ID + "network/jory")
+    by_role: dict[str, set[str]] = {}
+    for row in rows:
+        by_role.setdefault(row["roleLabel"], set()).add(row["memberLabel"])
+    assert len(by_role["jäsen"]) == 9
+    assert {"Savonia AMK", "Itä-Suomen yliopisto", "Pohjois-Savon ELY-keskus",
+            "Pohjois-Savon Liitto", "Setlementti Puijola"} <= by_role["jäsen"]
+    assert by_role["liitännäisjäsen"] == {"Itä-Suomen aluehallintovirasto", "Kuopion kaupunki"}
+
+
+def test_jory_is_the_default_network_and_labels_come_in_english_too(documents: Ask) -> None:
+    rows = documents("network-members", lang="en")
+    assert {row["network"] for row in rows} == {ID + "network/jory"}
+    assert "associated member" in _labels(rows, "roleLabel")
+
+
+def test_eloverkko_members_are_the_te_office_and_named_groups(documents: Ask) -> None:
+    members = {row["member"] for row in documents("network-members", network=ID + "network/eloverkko")}
+    assert ID + "organisation/pohjois-savon-te-toimisto" in members
+    assert ID + "group/kolmannen-sektorin-ohjaustoimijat" in members
+
+
+def test_networks_of_an_organisation(documents: Ask) -> None:
+    rows = documents("organisation-networks", organisation=ID + "organisation/savonia-amk")
+    assert ID + "network/jory" in {row["network"] for row in rows}
+
+
+def test_only_goal_two_of_pohjois_savo_supports_a_national_goal(documents: Ask) -> None:
+    rows = documents("goal-alignment")
+    supported = {row["goal"]: row["supported"] for row in rows if row["supported"]}
+    assert supported == {ID + "goal/pohjois-savo-elo-2": ID + "goal/kansallinen-elo-3"}
+    assert len({row["goal"] for row in rows}) == 4
+
+
+def test_regional_goals_one_three_and_four_support_nothing(documents: Ask) -> None:
+    rows = documents("goals-supporting-nothing",
+                     level=ID + "policy-level/maakunnallinen")
+    assert {row["goal"] for row in rows} == {
+        ID + f"goal/pohjois-savo-elo-{n}" for n in (1, 3, 4)
+    }
+
+
+def test_measures_under_goal_two_with_their_responsible_actors(documents: Ask) -> None:
+    rows = documents("measures-under-goal", goal=ID + "goal/pohjois-savo-elo-2")
+    actors: dict[str, set[str]] = {}
+    for row in rows:
+        actors.setdefault(row["measure"], set()).add(row["actor"])
+    assert actors == {
+        ID + "measure/koulutustarpeiden-ja-osaamiskapeikkojen-kartoitus": {
+            ID + "organisation/pohjois-savon-ely-keskus", ID + "group/te-toimistot",
+            ID + "group/alueen-koulutuksen-jarjestajat"},
+        ID + "measure/ohjaushenkiloston-osaaminen-tyoelamajaksojen-kautta": {
+            ID + "group/te-toimistot", ID + "group/alueen-oppilaitokset"},
+    }
+
+
+def test_no_measure_of_the_documents_lacks_a_responsible_actor(documents: Ask) -> None:
+    assert documents("measures-without-responsible-actor") == []
+
+
+def test_each_roadmap_theme_has_three_work_packages_coordinated_by_myr(documents: Ask) -> None:
+    rows = documents("roadmap-work-packages")
+    themes: dict[str, set[str]] = {}
+    for row in rows:
+        themes.setdefault(row["themeLabel"], set()).add(row["workPackageNotation"])
+    assert themes == {name: {"I", "II", "III"} for name in
+                      ("Työelämäpalvelut", "Asiakkaan ohjauspalvelut",
+                       "Osaamisen kehittämiskumppanuus")}
+    assert {row["coordinator"] for row in rows} == {ID + "organisation/myr-koulutusjaosto"}
+
+
+def test_work_packages_of_one_theme(documents: Ask) -> None:
+    rows = documents("roadmap-work-packages", theme=ID + "theme/tyoelamapalvelut")
+    assert _labels(rows, "workPackageLabel") == {
+        "Tieto liikkuu verkostoissa", "Proaktiivinen koulutus",
+        "Työelämälähtöinen koulutus vahvistuu"}
+
+
+@pytest.mark.parametrize(
+    ("region", "year", "expected"),
+    [
+        ("etela-savo", "2022", {"project/punos"}),
+        ("etela-savo", "2023", {"project/punos"}),
+        ("etela-savo", "2024", set()),
+        ("etela-savo", "2021", set()),
+        ("pohjois-savo", "2013", {"project/elo-pohjois-savossa"}),
+        ("pohjois-savo", "2012", set()),
+    ],
+)
+def test_projects_running_in_a_region_during_a_year(
+    documents: Ask, region: str, year: str, expected: set[str]
+) -> None:
+    rows = documents("projects-in-region-year", region=ID + f"region/{region}", year=year)
+    assert {row["project"] for row in rows} == {ID + p for p in expected}
+
+
+def test_the_documents_hold_no_offers_products_forums_or_answers(documents: Ask) -> None:
+    assert documents("institution-offers") == []
+    assert documents("training-products-by-competence") == []
+    assert documents("forum-phase-gaps") == []
+
+
+def test_institution_offers_filtered_by_region_and_sector(with_user_data: Ask) -> None:
+    everything = with_user_data("institution-offers")
+    assert {row["item"] for row in everything} == {
+        ID + "offer/savonia-amk-testilaboratorio", ID + "offer/sakky-testitutkinto"}
+    engineering = with_user_data("institution-offers", sector=ID + "sector/07",
+                                 region=ID + "region/pohjois-savo")
+    assert [(row["institutionLabel"], row["kindLabel"], row["regionLabel"]) for row in engineering] \
+        == [("Savonia AMK", "tila", "Pohjois-Savo")]
+    assert with_user_data("institution-offers", region=ID + "region/etela-savo") == []
+
+
+def test_training_products_that_develop_a_competence(with_user_data: Ask) -> None:
+    rows = with_user_data("training-products-by-competence",
+                          competence=ID + "competence/testi-robotiikka")
+    assert _labels(rows, "providerLabel") == {"Savonia AMK", "Ylä-Savon ammattiopisto"}
+    assert {row["recognisesPriorLearning"] for row in rows} == {True}
+
+
+def test_forum_phase_gaps_list_what_each_phase_still_lacks(with_user_data: Ask) -> None:
+    rows = with_user_data("forum-phase-gaps")
+    missing: dict[str, set[str | None]] = {}
+    for row in rows:
+        missing.setdefault(row["forum"], set()).add(row["missing"])
+    assert missing == {
+        ID + "network/testifoorumi-tekniikka": {
+            ID + "forum-output/osaamiskartta", ID + "forum-output/toimintasuunnitelma"},
+        ID + "network/testifoorumi-hyvinvointi": {None},
+    }
+
+
+def test_quality_answers_show_the_latest_answer_and_what_is_unanswered(with_user_data: Ask) -> None:
+    rows = with_user_data("quality-answers", organisation=ID + "organisation/savonia-amk")
+    values = {row["indicator"].rsplit("-", 1)[1]: row["value"] for row in rows}
+    assert values == {"1": 4, "2": 3, "3": None, "4": None}
+    unanswered = with_user_data("quality-answers", organisation=ID + "organisation/savonia-amk",
+                                answered="false")
+    assert len(unanswered) == 2
+    assert {row["areaLabel"] for row in rows} == {"Asiakkaan aktivoiminen"}
+
+
+def test_a_concept_from_the_wrong_scheme_is_refused(documents: Ask) -> None:
+    from service.named_queries import ParameterProblem
+
+    with pytest.raises(ParameterProblem) as problem:
+        documents("institution-offers", region=ID + "sector/07")
+    assert problem.value.parameter == "region"
