@@ -16,7 +16,7 @@ LONG = """SELECT (COUNT(*) AS ?n) WHERE {
   }
   FILTER(?x + ?y + ?z > -1)
 }"""
-SIZE = 200  # 200^3 = 8 million rows: a few seconds of work
+SIZE = 220  # 220^3 ≈ 10.6 million rows: several seconds of work
 
 
 def test_short_query_is_answered_while_long_query_runs(service: Service) -> None:
@@ -65,5 +65,6 @@ def test_short_query_is_answered_while_long_query_runs(service: Service) -> None
 
     assert still_running, f"the long query finished too soon ({long_result}) to show anything"
     assert long_result["count"] == str(SIZE**3)
-    assert max(short_times) < 0.5, short_times
+    # Generous bound for a busy two-core machine; on the event loop it would be seconds.
+    assert max(short_times) < 1.0, short_times
     assert sum(short_times) < float(long_result["seconds"])  # type: ignore[arg-type]
