@@ -78,6 +78,7 @@ class Result:
 
     focus: Node
     source_shape: Node
+    constraint: Node | None
     severity: URIRef
     messages: frozenset[Literal]
     path: Node | None
@@ -101,6 +102,7 @@ def run_validation(data: Graph, shapes: Graph, ontology: Graph) -> tuple[bool, l
         Result(
             focus=report.value(r, SH.focusNode),
             source_shape=report.value(r, SH.sourceShape),
+            constraint=report.value(r, SH.sourceConstraint),
             severity=report.value(r, SH.resultSeverity),
             messages=frozenset(report.objects(r, SH.resultMessage)),
             path=report.value(r, SH.resultPath),
