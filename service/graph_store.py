@@ -53,7 +53,10 @@ def resolve_target(params: Sequence[tuple[str, str]], direct_iri: str | None) ->
     if default:
         return Target(default=True)
     if direct_iri is not None:
-        return Target(direct_iri)
+        try:
+            return Target(ox.NamedNode(direct_iri).value)
+        except ValueError as exc:
+            raise BadRequest(f"the request URL is not a valid graph IRI: {exc}") from exc
     return Target()
 
 

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -36,7 +37,7 @@ def graph_for_file(base_iri: str, path: Path, root: Path | None = None) -> str:
     directory's name (plus any subdirectories below it)."""
     root = root or path.parent
     relative = path.relative_to(root).with_suffix("")
-    return f"{base_iri}graph/{root.name}/{relative.as_posix()}"
+    return f"{base_iri}graph/{quote(root.name)}/{quote(relative.as_posix())}"
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
+from pyoxigraph import NamedNode
+
 from service.errors import BadRequest, MethodNotAllowed, UnsupportedMediaType
 from service.store.base import QueryDataset
 
@@ -92,14 +94,25 @@ def _single(params: Sequence[tuple[str, str]], name: str) -> str | None:
     return values[0] if values else None
 
 
+def _iris(params: Sequence[tuple[str, str]], name: str) -> tuple[str, ...]:
+    """The values of a dataset parameter, each checked to be an IRI."""
+    values = _values(params, name)
+    for value in values:
+        try:
+            NamedNode(value)
+        except ValueError as exc:
+            raise BadRequest(f"{name}={value!r} is not a valid IRI: {exc}") from exc
+    return tuple(values)
+
+
 def _format_param(params: Sequence[tuple[str, str]]) -> str | None:
     values = _values(params, "format") or _values(params, "output")
     return values[0] if values else None
 
 
 def _query_op(query: str, params: Sequence[tuple[str, str]]) -> QueryOperation:
-    defaults = tuple(_values(params, "default-graph-uri"))
-    named = tuple(_values(params, "named-graph-uri"))
+    defaults = _iris(params, "default-graph-uri")
+    named = _iris(params, "named-graph-uri")
     dataset = QueryDataset(defaults, named) if defaults or named else None
     return QueryOperation(query, dataset, _format_param(params))
 
@@ -107,8 +120,8 @@ def _query_op(query: str, params: Sequence[tuple[str, str]]) -> QueryOperation:
 def _update_op(update: str, params: Sequence[tuple[str, str]]) -> UpdateOperation:
     return UpdateOperation(
         update,
-        tuple(_values(params, "using-graph-uri")),
-        tuple(_values(params, "using-named-graph-uri")),
+        _iris(params, "using-graph-uri"),
+        _iris(params, "using-named-graph-uri"),
     )
 
 
