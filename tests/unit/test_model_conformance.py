@@ -54,3 +54,19 @@ def test_no_infos(validation: tuple[bool, list[Result]]) -> None:
     """Nothing is reported at Info level."""
     _, results = validation
     assert [r for r in results if r.severity == SH.Info] == []
+
+
+def test_forum_phase_shapes_follow_the_lifecycle_in_the_data(data: Graph) -> None:
+    """The outputs each phase concept requires in data/ are those the forum shapes check."""
+    from rdflib import URIRef
+    from rdflib.namespace import SKOS
+
+    from tests.unit.test_shapes_rules import PHASE_OUTPUTS
+
+    stated: dict[int, set[str]] = {}
+    for phase, output in data.subject_objects(
+        URIRef("https://w3id.org/osaamiskartta/ontology#requiresOutput")
+    ):
+        number = int(str(data.value(phase, SKOS.notation)))
+        stated.setdefault(number, set()).add(str(output).rsplit("/", 1)[-1])
+    assert stated == {n: set(outputs) for n, outputs in PHASE_OUTPUTS.items()}

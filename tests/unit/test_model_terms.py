@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 import rdflib.namespace as rns
-from rdflib.namespace import DefinedNamespace
+
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
@@ -26,7 +26,7 @@ from tests.model import (
     shapes_graph,
 )
 
-CLOSED: list[type[DefinedNamespace]] = [
+CLOSED: list[type[rns.DefinedNamespace]] = [
     rns.DCAT, rns.DCTERMS, rns.FOAF, rns.ORG, rns.OWL, rns.PROV, rns.QB, rns.RDF, rns.RDFS, rns.SH, rns.SKOS, rns.TIME, rns.VANN, rns.VOID, rns.XSD,
 ]
 SCHEMA_HTTP = "http://schema.org/"
