@@ -5,6 +5,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from service.validation.report import Labels
+    from service.validation.results import Report
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -37,6 +42,23 @@ class BadRequest(ServiceError):
 
     status = 400
     title = "Bad request"
+
+
+class ParameterProblem(BadRequest, ValueError):
+    """A request parameter has a value the operation cannot take; names it and says why."""
+
+    title = "Invalid parameter"
+
+    def __init__(self, parameter: str, reason: str) -> None:
+        super().__init__(f"parameter {parameter!r}: {reason}")
+        self.parameter = parameter
+        self.reason = reason
+
+    def problem(self) -> dict[str, object]:
+        body = super().problem()
+        body["parameter"] = self.parameter
+        body["reason"] = self.reason
+        return body
 
 
 class SyntaxProblem(BadRequest):
@@ -130,15 +152,33 @@ class UnsupportedMediaType(ServiceError):
 
 
 class ShapeViolation(ServiceError):
-    """A write would leave data that violates the SHACL shapes (reserved for the gate)."""
+    """A write would leave data that violates the SHACL shapes; carries the validation report
+    and the labels of the nodes it names, so it can be shown in Finnish or English."""
 
     status = 422
     title = "Shape violation"
 
+    def __init__(self, report: Report, labels: Labels | None = None) -> None:
+        count = len(report.violations)
+        super().__init__(
+            f"the write would leave {count} violation{'s' if count != 1 else ''} of the "
+            "shapes; nothing was changed"
+        )
+        self.report = report
+        self.labels: Labels = labels or {}
 
-def problem_body(error: ServiceError) -> bytes:
+    def problem(self, language: str = "fi") -> dict[str, object]:
+        from service.validation.report import summary
+
+        body = super().problem()
+        body["report"] = summary(self.report, self.labels, language)
+        return body
+
+
+def problem_body(error: ServiceError, language: str = "fi") -> bytes:
     """The error serialised as ``application/problem+json``."""
-    return json.dumps(error.problem(), ensure_ascii=False).encode()
+    problem = error.problem(language) if isinstance(error, ShapeViolation) else error.problem()
+    return json.dumps(problem, ensure_ascii=False).encode()
 
 
 def wants_rdf(accept: str | None) -> str | None:
@@ -159,12 +199,20 @@ def wants_rdf(accept: str | None) -> str | None:
     return None
 
 
-def error_body(error: ServiceError, accept: str | None) -> tuple[bytes, str]:
+def error_body(
+    error: ServiceError, accept: str | None, accept_language: str | None = None
+) -> tuple[bytes, str]:
     """The one rendering of an error: problem+json, or the same facts in the RDF format the
-    client asked for."""
+    client asked for (for a shape violation, the W3C validation report)."""
+    from service.language import preferred_language
+
     media_type = wants_rdf(accept)
     if media_type is None:
-        return problem_body(error), PROBLEM_JSON
+        return problem_body(error, preferred_language(accept_language)), PROBLEM_JSON
+    if isinstance(error, ShapeViolation):
+        from service.validation.report import report_rdf
+
+        return report_rdf(error.report, media_type), media_type
     import pyoxigraph as ox
 
     from service.sparql.formats import rdf_format_for_media_type

@@ -33,6 +33,8 @@ class Settings:
     query_workers: int = 4
     max_body_bytes: int = 64 * 1024 * 1024
     log_level: str = "info"
+    queries_dir: Path = REPO_ROOT / "queries"
+    max_page_size: int = 10_000
 
     @property
     def in_memory(self) -> bool:
@@ -66,14 +68,19 @@ class Settings:
             ("PORT", "port"),
             ("QUERY_WORKERS", "query_workers"),
             ("MAX_BODY_BYTES", "max_body_bytes"),
+            ("MAX_PAGE_SIZE", "max_page_size"),
         ):
             if (v := get(name)) is not None:
                 try:
                     values[key] = int(v)
                 except ValueError as exc:
                     raise SettingsError(f"{PREFIX}{name} must be an integer: {v!r}") from exc
+        if values.get("max_page_size", 1) < 1:  # type: ignore[operator]
+            raise SettingsError(f"{PREFIX}MAX_PAGE_SIZE must be at least 1")
         if (v := get("LOAD_DIRS")) is not None:
             values["load_dirs"] = parse_load_dirs(v)
+        if (v := get("QUERIES_DIR")) is not None:
+            values["queries_dir"] = Path(v).resolve()
         if (v := get("LOG_LEVEL")) is not None:
             values["log_level"] = v.lower()
         return cls(**values)  # type: ignore[arg-type]

@@ -8,19 +8,14 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
+from service.errors import ParameterProblem
+
 XSD = "http://www.w3.org/2001/XMLSchema#"
 TYPES = ("iri", "concept", "string", "integer", "date", "boolean", "enum")
 
 Term = NamedNode | Literal
 
-
-class ParameterProblem(ValueError):
-    """A parameter value the query cannot take; names the parameter and the reason."""
-
-    def __init__(self, parameter: str, reason: str) -> None:
-        super().__init__(f"parameter {parameter!r}: {reason}")
-        self.parameter = parameter
-        self.reason = reason
+__all__ = ["TYPES", "Parameter", "ParameterProblem", "Term"]
 
 
 @dataclass(frozen=True)

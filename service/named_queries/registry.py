@@ -15,6 +15,8 @@ from service.named_queries.params import Parameter, ParameterProblem, Term
 _HEADER = re.compile(r"^#\+ ?(.*)$")
 _FORM = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# The API reads these from every request itself (paging and format), so a query cannot use them.
+RESERVED = frozenset({"limit", "offset", "format"})
 
 
 class QueryDefinitionError(ValueError):
@@ -32,7 +34,15 @@ class NamedQuery:
     parameters: tuple[Parameter, ...]
     sparql: str
     form: str
+    columns: tuple[str, ...] = ()
     source: Path | None = field(default=None, compare=False)
+
+    @property
+    def text(self) -> str:
+        """The SPARQL without the `#+` header."""
+        lines = self.sparql.splitlines(keepends=True)
+        start = next((i for i, line in enumerate(lines) if not _HEADER.match(line)), len(lines))
+        return "".join(lines[start:]).lstrip("\n")
 
     def parameter(self, name: str) -> Parameter | None:
         """The declared parameter called `name`, if any."""
@@ -80,13 +90,19 @@ def parse_named_query(text: str, name: str, source: Path | None = None) -> Named
         )
     except ValueError as exc:
         raise QueryDefinitionError(f"{name}: {exc}") from exc
+    if reserved := sorted(RESERVED & {p.name for p in parameters}):
+        raise QueryDefinitionError(f"{name}: {reserved[0]!r} is reserved for the API itself")
     form = _FORM.search(text)
     if form is None:
         raise QueryDefinitionError(f"{name}: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+    # Answers are published as tables (records, CSV, HTML), which only SELECT produces.
+    if form.group(1).upper() != "SELECT":
+        raise QueryDefinitionError(f"{name}: named queries are SELECT queries")
     try:
-        pyoxigraph.Store().query(text)
+        empty_answer = pyoxigraph.Store().query(text)
     except SyntaxError as exc:
         raise QueryDefinitionError(f"{name}: the SPARQL does not parse: {exc}") from exc
+    assert isinstance(empty_answer, pyoxigraph.QuerySolutions)
     return NamedQuery(
         name=name,
         title={str(k): str(v) for k, v in title.items()},
@@ -95,6 +111,7 @@ def parse_named_query(text: str, name: str, source: Path | None = None) -> Named
         parameters=parameters,
         sparql=text,
         form=form.group(1).upper(),
+        columns=tuple(variable.value for variable in empty_answer.variables),
         source=source,
     )
 

@@ -19,10 +19,13 @@ from service.store.base import QueryResult, Store
 _RQ = Path(__file__).parent / "rq"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 MAX_LIMIT = 10_000
+# Far beyond any answer, and well inside what the engine's OFFSET takes.
+MAX_OFFSET = 2**53
 
 
 @cache
-def _rq(name: str) -> str:
+def rq(name: str) -> str:
+    """The text of one of the package's own queries (``rq/{name}.rq``)."""
     return (_RQ / f"{name}.rq").read_text(encoding="utf-8")
 
 
@@ -34,7 +37,7 @@ class Page:
     offset: int = 0
 
     @classmethod
-    def parse(cls, limit: str | None, offset: str | None) -> Page:
+    def parse(cls, limit: str | None, offset: str | None, maximum: int = MAX_LIMIT) -> Page:
         """Validate `limit` and `offset` request values; ParameterProblem when out of range."""
         page = cls()
         values = {"limit": page.limit, "offset": page.offset}
@@ -45,10 +48,10 @@ class Page:
                 values[name] = int(raw)
             except ValueError:
                 raise ParameterProblem(name, f"{raw!r} is not an integer") from None
-        if not 1 <= values["limit"] <= MAX_LIMIT:
-            raise ParameterProblem("limit", f"must be between 1 and {MAX_LIMIT}")
-        if values["offset"] < 0:
-            raise ParameterProblem("offset", "must not be negative")
+        if not 1 <= values["limit"] <= maximum:
+            raise ParameterProblem("limit", f"must be between 1 and {maximum}")
+        if not 0 <= values["offset"] <= MAX_OFFSET:
+            raise ParameterProblem("offset", f"must be between 0 and {MAX_OFFSET}")
         return cls(**values)
 
 
@@ -66,7 +69,7 @@ def check_against_data(store: Store, query: NamedQuery, terms: dict[str, Term]) 
             reason = f"<{term.value}> is not a {parameter.rdf_class}"
         else:
             continue
-        answer = store.query(bind(_rq(check), {"value": term, **expected}))
+        answer = store.query(bind(rq(check), {"value": term, **expected}))
         if not json.loads(answer.serialize(SPARQL_JSON))["boolean"]:
             raise ParameterProblem(parameter.name, reason)
 

@@ -70,6 +70,7 @@ def test_every_domain_question_has_a_named_query() -> None:
         "organisation-networks", "goal-alignment", "goals-supporting-nothing",
         "measures-under-goal", "measures-without-responsible-actor", "quality-answers",
         "forum-phase-gaps", "roadmap-work-packages", "projects-in-region-year",
+        "offer-by-region-and-sector",
     }
     assert expected <= {q.name for q in REGISTRY}
 
@@ -92,7 +93,8 @@ def test_jory_is_the_default_network_and_labels_come_in_english_too(documents: A
 
 
 def test_eloverkko_members_are_the_te_office_and_named_groups(documents: Ask) -> None:
-    members = {row["member"] for row in documents("network-members", network=ID + "network/eloverkko")}
+    rows = documents("network-members", network=ID + "network/eloverkko")
+    members = {row["member"] for row in rows}
     assert ID + "organisation/pohjois-savon-te-toimisto" in members
     assert ID + "group/kolmannen-sektorin-ohjaustoimijat" in members
 
@@ -183,8 +185,8 @@ def test_institution_offers_filtered_by_region_and_sector(with_user_data: Ask) -
         ID + "offer/savonia-amk-testilaboratorio", ID + "offer/sakky-testitutkinto"}
     engineering = with_user_data("institution-offers", sector=ID + "sector/07",
                                  region=ID + "region/pohjois-savo")
-    assert [(row["institutionLabel"], row["kindLabel"], row["regionLabel"]) for row in engineering] \
-        == [("Savonia AMK", "tila", "Pohjois-Savo")]
+    found = [(row["institutionLabel"], row["kindLabel"], row["regionLabel"]) for row in engineering]
+    assert found == [("Savonia AMK", "tila", "Pohjois-Savo")]
     assert with_user_data("institution-offers", region=ID + "region/etela-savo") == []
 
 
@@ -223,3 +225,16 @@ def test_a_concept_from_the_wrong_scheme_is_refused(documents: Ask) -> None:
     with pytest.raises(ParameterProblem) as problem:
         documents("institution-offers", region=ID + "sector/07")
     assert problem.value.parameter == "region"
+
+
+def test_the_offer_is_counted_by_region_sector_and_kind(with_user_data: Ask) -> None:
+    rows = with_user_data("offer-by-region-and-sector")
+    counts = {(row["regionLabel"], row["offerSector"], row["kindLabel"]):
+              (row["entries"], row["institutions"]) for row in rows}
+    assert counts == {
+        ("Pohjois-Savo", ID + "sector/07", "tila"): (1, 1),
+        ("Pohjois-Savo", ID + "sector/09", "tutkinto"): (1, 1),
+    }
+    assert with_user_data("offer-by-region-and-sector", sector=ID + "sector/09",
+                          lang="en")[0]["kindLabel"] == "degree"
+    assert with_user_data("offer-by-region-and-sector", region=ID + "region/etela-savo") == []
