@@ -22,6 +22,7 @@ from service.errors import (
 from service.executor import ThreadExecutor
 from service.loading import load_directories
 from service.routes import graph_store, sparql
+from service.routes import named_queries as named_query_routes
 from service.routes.common import AppState
 from service.settings import Settings
 from service.store import open_store
@@ -65,9 +66,13 @@ def create_app(settings: Settings) -> FastAPI:
         summary="SPARQL 1.1 service for the knowledge graph of Finnish regional education and "
         "lifelong-guidance networks",
         lifespan=lifespan,
+        # /docs is served by the named-query router, without a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
+    app.include_router(named_query_routes.router)
 
     @app.get("/", include_in_schema=False)
     async def root() -> Response:

@@ -70,7 +70,7 @@ def test_every_domain_question_has_a_named_query() -> None:
         "organisation-networks", "goal-alignment", "goals-supporting-nothing",
         "measures-under-goal", "measures-without-responsible-actor", "quality-answers",
         "forum-phase-gaps", "roadmap-work-packages", "projects-in-region-year",
-        "offer-by-region-and-sector",
+        "offer-by-region-and-sector", "label-search",
     }
     assert expected <= {q.name for q in REGISTRY}
 
@@ -238,3 +238,11 @@ def test_the_offer_is_counted_by_region_sector_and_kind(with_user_data: Ask) -> 
     assert with_user_data("offer-by-region-and-sector", sector=ID + "sector/09",
                           lang="en")[0]["kindLabel"] == "degree"
     assert with_user_data("offer-by-region-and-sector", region=ID + "region/etela-savo") == []
+
+
+def test_search_by_name_ignores_case_and_language(documents: Ask) -> None:
+    rows = documents("label-search", text="savonia amk")
+    assert ID + "organisation/savonia-amk" in {row["thing"] for row in rows}
+    assert all("savonia amk" in row["thingLabel"].lower() for row in rows)
+    in_english = documents("label-search", text="UNIVERSITY OF EASTERN", lang="en")
+    assert ID + "organisation/isy" in {row["thing"] for row in in_english}

@@ -1,0 +1,241 @@
+"""/api/queries: the named queries as a REST API, their OpenAPI document and /docs, and
+/.well-known/sparql-examples."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+
+import pyoxigraph as ox
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import JSONResponse
+
+from service.errors import NotFound, ParameterProblem
+from service.named_queries import QueryRegistry, load_registry
+from service.named_queries.answer import ANSWER_FORMATS, Answer, Links, answer, render
+from service.named_queries.catalogue import describe, scheme_concepts
+from service.named_queries.examples import example_triples
+from service.named_queries.openapi import add_named_queries
+from service.named_queries.registry import RESERVED, NamedQuery
+from service.named_queries.runner import Page
+from service.routes.common import AppState, app_state
+from service.sparql.conneg import negotiate
+from service.sparql.formats import JSON_LD, N_TRIPLES, TURTLE
+from service.store.oxigraph import rdf_format
+
+# The answers change only when the data does; a minute of caching spares repeated questions.
+CACHE_CONTROL = "public, max-age=60"
+EXAMPLE_FORMATS = (TURTLE, JSON_LD, N_TRIPLES)
+# Swagger UI's files ship inside the fastapi-offline package, so /docs needs no CDN.
+DOCS_ASSETS = {
+    "swagger-ui-bundle.js": "text/javascript",
+    "swagger-ui.css": "text/css",
+    "favicon.png": "image/png",
+}
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Load the registry once the store is open, and extend the OpenAPI document with it."""
+    state: AppState = app.state.osaamiskartta
+    registry = await state.executor.run(load_registry, state.settings.queries_dir)
+    # Concept enums in the document reflect the store at start-up; the listing is always live.
+    concepts = await state.executor.run(scheme_concepts, state.store)
+    app.state.named_queries = registry
+    app.openapi_schema = None
+    with warnings.catch_warnings():
+        # FastAPI warns that many-method routes share an operationId; add_named_queries
+        # gives each its own.
+        warnings.simplefilter("ignore", UserWarning)
+        document = app.openapi()
+    app.openapi_schema = add_named_queries(
+        document, registry, concepts, state.settings.max_page_size
+    )
+    yield
+
+
+router = APIRouter(lifespan=_lifespan)
+
+
+def _registry(request: Request) -> QueryRegistry:
+    registry: QueryRegistry = request.app.state.named_queries
+    return registry
+
+
+def _named(request: Request, name: str) -> NamedQuery:
+    query = _registry(request).get(name)
+    if query is None:
+        raise NotFound(f"there is no named query {name!r}; GET /api/queries lists them")
+    return query
+
+
+@router.get(
+    "/api/queries",
+    name="named_queries",
+    tags=["named queries"],
+    summary="List the named queries",
+    description="Every named query with its titles and descriptions in Finnish and English, "
+    "tags, result columns and typed parameters; concept parameters list the concepts they "
+    "take, with labels.",
+    responses={200: {"content": {"application/json": {"schema": {"type": "object"}}}}},
+)
+async def list_queries(request: Request) -> Response:
+    state = app_state(request)
+    concepts = await state.executor.run(scheme_concepts, state.store)
+    listing = [
+        describe(q, concepts, str(request.url_for("named_query", name=q.name)))
+        for q in _registry(request)
+    ]
+    return JSONResponse({"queries": listing}, headers={"Cache-Control": CACHE_CONTROL})
+
+
+@router.get("/api/queries/{name}", name="named_query", include_in_schema=False)
+async def run_named_query(request: Request, name: str) -> Response:
+    """Run one named query; each query is documented as its own path in the OpenAPI document."""
+    state = app_state(request)
+    query = _named(request, name)
+    fmt = negotiate(
+        request.headers.get("accept"), request.query_params.get("format"), ANSWER_FORMATS
+    )
+    page = Page.parse(
+        request.query_params.get("limit"),
+        request.query_params.get("offset"),
+        state.settings.max_page_size,
+    )
+    raw = _query_parameters(request, query)
+    result: Answer = await state.executor.run(answer, state.store, query, raw, page)
+    links = _links(request, result)
+    result = result.with_links(links)
+    concepts = {}
+    if fmt.name == "html":
+        concepts = await state.executor.run(scheme_concepts, state.store)
+    body = render(result, fmt, concepts)
+    return Response(
+        body,
+        media_type=fmt.content_type,
+        headers={
+            "Link": _link_header(links),
+            "Vary": "Accept, Accept-Language",
+            "Cache-Control": CACHE_CONTROL,
+        },
+    )
+
+
+def _query_parameters(request: Request, query: NamedQuery) -> dict[str, str]:
+    """The query's own parameters from the URL; `lang` falls back to Accept-Language."""
+    raw: dict[str, str] = {}
+    for key, value in request.query_params.multi_items():
+        if key in RESERVED:
+            continue
+        if key in raw:
+            raise ParameterProblem(key, "given more than once")
+        raw[key] = value
+    lang = query.parameter("lang")
+    if lang is not None and "lang" not in raw and lang.values:
+        chosen = _preferred_language(request.headers.get("accept-language"), lang.values)
+        if chosen is not None:
+            raw["lang"] = chosen
+    return raw
+
+
+def _preferred_language(header: str | None, offered: tuple[str, ...]) -> str | None:
+    """The offered language the Accept-Language header likes best, if it names one."""
+    best: tuple[float, str] | None = None
+    for item in (header or "").split(","):
+        tag, _, params = item.strip().partition(";")
+        primary = tag.strip().lower().split("-")[0]
+        q = 1.0
+        key, _, value = params.strip().partition("=")
+        if key.strip() == "q":
+            try:
+                q = float(value)
+            except ValueError:
+                q = 0.0
+        if primary in offered and q > 0 and (best is None or q > best[0]):
+            best = (q, primary)
+    return best[1] if best else None
+
+
+def _links(request: Request, result: Answer) -> Links:
+    page = result.page
+
+    def at(offset: int) -> str:
+        return str(request.url.include_query_params(limit=page.limit, offset=offset))
+
+    return Links(
+        first=at(0),
+        next=at(page.offset + page.limit) if result.has_next else None,
+        previous=at(max(page.offset - page.limit, 0)) if page.offset > 0 else None,
+    )
+
+
+def _link_header(links: Links) -> str:
+    parts = [f'<{links.first}>; rel="first"']
+    if links.previous:
+        parts.append(f'<{links.previous}>; rel="prev"')
+    if links.next:
+        parts.append(f'<{links.next}>; rel="next"')
+    return ", ".join(parts)
+
+
+@router.get(
+    "/.well-known/sparql-examples",
+    name="sparql_examples",
+    tags=["named queries"],
+    summary="The named queries as SHACL SPARQL executables",
+    description="Turtle, JSON-LD or N-Triples: each query as sh:SPARQLSelectExecutable with "
+    "sh:select (defaults bound so it runs as is), labels and comments in Finnish and English, "
+    "schema:keywords and schema:target.",
+    responses={
+        200: {
+            "content": {fmt.media_type: {"schema": {"type": "string"}} for fmt in EXAMPLE_FORMATS}
+        }
+    },
+)
+async def sparql_examples(request: Request) -> Response:
+    state = app_state(request)
+    fmt = negotiate(
+        request.headers.get("accept"), request.query_params.get("format"), EXAMPLE_FORMATS
+    )
+    triples = example_triples(
+        _registry(request),
+        state.settings.base_iri,
+        str(request.url_for("sparql")),
+        str(request.url_for("named_queries")),
+    )
+    prefixes = {
+        "sh": "http://www.w3.org/ns/shacl#",
+        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+        "schema": "http://schema.org/",
+        "dct": "http://purl.org/dc/terms/",
+    }
+    body = ox.serialize(triples, format=rdf_format(fmt), prefixes=prefixes) or b""
+    return Response(
+        body,
+        media_type=fmt.content_type,
+        headers={"Vary": "Accept", "Cache-Control": CACHE_CONTROL},
+    )
+
+
+@router.get("/docs", include_in_schema=False)
+async def docs() -> Response:
+    """Swagger UI over /openapi.json, with its assets served from here."""
+    return get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title="Osaamiskartta API",
+        swagger_js_url="/docs/assets/swagger-ui-bundle.js",
+        swagger_css_url="/docs/assets/swagger-ui.css",
+        swagger_favicon_url="/docs/assets/favicon.png",
+    )
+
+
+@router.get("/docs/assets/{file}", include_in_schema=False)
+async def docs_asset(file: str) -> Response:
+    media_type = DOCS_ASSETS.get(file)
+    if media_type is None:
+        raise NotFound(f"no documentation asset {file!r}")
+    content = (resources.files("fastapi_offline") / "static" / file).read_bytes()
+    return Response(content, media_type=media_type, headers={"Cache-Control": "max-age=86400"})
