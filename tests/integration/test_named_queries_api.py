@@ -6,6 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -377,3 +380,37 @@ def test_the_queries_directory_is_a_setting(tmp_path: Path, service_factory: Any
     service = service_factory(env={"OSAAMISKARTTA_QUERIES_DIR": str(tmp_path / "only")})
     listing = httpx.get(f"{service.url}/api/queries").json()["queries"]
     assert [q["name"] for q in listing] == ["search"]
+
+
+def test_schemathesis_finds_no_server_error_in_the_named_queries(
+    api: Service, tmp_path: Path
+) -> None:
+    """Property-based requests generated from the OpenAPI document, a bounded number per query."""
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "schemathesis.cli",
+            "run",
+            f"{api.url}/openapi.json",
+            "--checks",
+            "not_a_server_error",
+            "--include-path-regex",
+            "^/api/queries",
+            "--phases",
+            "examples,coverage,fuzzing",
+            "--max-examples",
+            "10",
+            "--seed",
+            "5",
+            "--request-timeout",
+            "20",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=tmp_path,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    assert " generated, " in run.stdout

@@ -37,3 +37,15 @@ def test_environment_overrides_and_ignores_other_variables(tmp_path: Path) -> No
 def test_unusable_values_are_refused(name: str, value: str) -> None:
     with pytest.raises(SettingsError):
         Settings.from_env({f"OSAAMISKARTTA_{name}": value})
+
+
+def test_named_queries_come_from_a_configurable_directory_with_a_page_limit(
+    tmp_path: Path,
+) -> None:
+    assert Settings.from_env({}).queries_dir == REPO_ROOT / "queries"
+    settings = Settings.from_env(
+        {"OSAAMISKARTTA_QUERIES_DIR": str(tmp_path), "OSAAMISKARTTA_MAX_PAGE_SIZE": "50"}
+    )
+    assert (settings.queries_dir, settings.max_page_size) == (tmp_path, 50)
+    with pytest.raises(SettingsError):
+        Settings.from_env({"OSAAMISKARTTA_MAX_PAGE_SIZE": "0"})
