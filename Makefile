@@ -4,7 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint bench clean
+.PHONY: serve test lint bench clean web browser
+
+# apt-get needs root; on a machine where we are not root, use sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends
+VENDOR := service/static/vendor/yasgui
+YASGUI_BUILD := web/node_modules/@triply/yasgui/build
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,10 +18,26 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-serve: $(STAMP)
+# The query page's YASGUI, from the npm registry, copied into the service's static files.
+$(VENDOR)/.built: web/package.json web/package-lock.json
+	command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(APT_INSTALL) nodejs npm; }
+	cd web && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	mkdir -p $(VENDOR)
+	cp $(YASGUI_BUILD)/yasgui.min.js $(YASGUI_BUILD)/yasgui.min.css \
+	   $(YASGUI_BUILD)/yasgui.min.js.LICENSE.txt $(VENDOR)/
+	touch $@
+
+web: $(VENDOR)/.built
+
+# Headless Chromium and its driver for the browser tests (Debian packages).
+browser:
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -q && $(APT_INSTALL) chromium chromium-driver; }
+
+serve: $(STAMP) web
 	OSAAMISKARTTA_STORE=$${OSAAMISKARTTA_STORE:-var/store} $(BIN)/osaamiskartta serve
 
-test: $(STAMP)
+test: $(STAMP) web browser
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
@@ -27,4 +49,4 @@ bench: $(STAMP)
 	@if [ -d bench ]; then $(BIN)/python -m pytest -q bench; else echo "no benchmarks yet"; fi
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var web/node_modules service/static/vendor

@@ -6,10 +6,13 @@ import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.errors import (
@@ -23,10 +26,15 @@ from service.executor import ThreadExecutor
 from service.loading import load_directories
 from service.routes import graph_store, sparql
 from service.routes import named_queries as named_query_routes
+from service.publishing.site import Publication
+from service.routes import publishing as publishing_routes
+from service.routes.caching import CachingMiddleware
 from service.routes.common import AppState
 from service.settings import Settings
 from service.store import open_store
 from service.writes import Writer
+
+STATIC = Path(__file__).parent / "static"
 
 # uvicorn configures this logger, so start-up messages show with its own.
 log = logging.getLogger("uvicorn.error")
@@ -46,6 +54,10 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(settings.store)
         writer = Writer(store)
+        # Registered before the load, so that the load moves the data version on too.
+        publication = Publication.create(settings, store)
+        writer.observers.extend(publication.observers)
+        app.state.publication = publication
         report = load_directories(writer, settings.load_dirs, settings.base_iri)
         log.info(
             "loaded %d graphs, %d unchanged, %d dropped",
@@ -74,9 +86,16 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(graph_store.router)
     app.include_router(named_query_routes.router)
 
-    @app.get("/", include_in_schema=False)
-    async def root() -> Response:
-        return RedirectResponse("/sparql", status_code=303)
+    app.include_router(publishing_routes.router)
+    app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
+    app.add_middleware(CachingMiddleware)
+    # Reads are open to any origin; writes stay same-origin (no CORS for POST, PUT, DELETE).
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "OPTIONS"],
+        expose_headers=["ETag", "Last-Modified", "Content-Location", "Link"],
+    )
 
     @app.get("/health", include_in_schema=False)
     async def health() -> Response:

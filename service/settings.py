@@ -35,6 +35,12 @@ class Settings:
     log_level: str = "info"
     queries_dir: Path = REPO_ROOT / "queries"
     max_page_size: int = 10_000
+    # The DCAT catalog's publisher (default: {base}id/organisation/pohjois-savon-liitto) and its
+    # organisational contact point; never a person's details.
+    publisher_iri: str | None = None
+    publisher_name: str = "Pohjois-Savon Liitto"
+    contact_url: str = "https://www.pohjois-savo.fi/"
+    contact_email: str | None = None
 
     @property
     def in_memory(self) -> bool:
@@ -64,6 +70,14 @@ class Settings:
             values["write_token"] = v
         if (v := get("HOST")) is not None:
             values["host"] = v
+        for name, key in (
+            ("PUBLISHER_IRI", "publisher_iri"),
+            ("PUBLISHER_NAME", "publisher_name"),
+            ("CONTACT_URL", "contact_url"),
+            ("CONTACT_EMAIL", "contact_email"),
+        ):
+            if (v := get(name)) is not None:
+                values[key] = v
         for name, key in (
             ("PORT", "port"),
             ("QUERY_WORKERS", "query_workers"),

@@ -1,0 +1,72 @@
+"""The data version: a counter and timestamp that every committed write moves on.
+
+Pages, dumps, VoID and the catalog are cached per version, and HTTP validators (ETag,
+Last-Modified) are derived from it, so a write is all it takes to invalidate them.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import formatdate
+
+from service.writes import Write, WriteContext, WriteResult
+
+
+@dataclass(frozen=True)
+class Version:
+    """One state of the data: which write it follows and when that write committed."""
+
+    boot: str
+    counter: int
+    timestamp: float
+
+    @property
+    def tag(self) -> str:
+        """A short token that differs between any two versions, also across restarts."""
+        return f"{self.boot}-{self.counter}"
+
+    @property
+    def iso(self) -> str:
+        """The commit time as an xsd:dateTime in UTC (seconds precision)."""
+        moment = datetime.fromtimestamp(int(self.timestamp), UTC)
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    @property
+    def http_date(self) -> str:
+        """The commit time as an HTTP date (seconds precision, as Last-Modified has)."""
+        return formatdate(int(self.timestamp), usegmt=True)
+
+
+class DataVersion:
+    """The current version; thread-safe, because writes commit on worker threads."""
+
+    def __init__(self, clock: float | None = None) -> None:
+        now = time.time() if clock is None else clock
+        self._lock = threading.Lock()
+        # The boot token keeps ETags of two processes apart (a restart may load other data).
+        self._current = Version(format(int(now * 1000), "x"), 0, now)
+
+    @property
+    def current(self) -> Version:
+        """The version of the data as it is now."""
+        return self._current
+
+    def bump(self) -> Version:
+        """Move to the next version, timestamped now (never earlier than the last one)."""
+        with self._lock:
+            last = self._current
+            self._current = Version(last.boot, last.counter + 1, max(time.time(), last.timestamp))
+            return self._current
+
+
+class VersionObserver:
+    """A WriteObserver that moves the data version on after every committed write."""
+
+    def __init__(self, version: DataVersion) -> None:
+        self.version = version
+
+    def committed(self, write: Write, context: WriteContext, result: WriteResult) -> None:
+        self.version.bump()

@@ -1,0 +1,142 @@
+"""The VoID description of the dataset, its statistics computed with SPARQL per data version."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from service.publishing import sparql
+from service.publishing.dumps import DumpSet, system_prefix
+from service.publishing.terms import DCT, VOID, Graph, iri, namespace, text, typed
+from service.publishing.version import DataVersion, Version
+from service.store.base import Store
+
+EXAMPLE_COUNT = 5
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """Counts over the published graphs."""
+
+    version: Version
+    triples: int
+    entities: int
+    distinct_subjects: int
+    distinct_objects: int
+    properties: int
+    classes: tuple[tuple[str, int], ...]
+    property_triples: tuple[tuple[str, int], ...]
+    examples: tuple[str, ...]
+
+    @property
+    def vocabularies(self) -> tuple[str, ...]:
+        """Namespaces of the classes and properties used."""
+        used = {namespace(c) for c, _ in self.classes} | {
+            namespace(p) for p, _ in self.property_triples
+        }
+        return tuple(sorted(used))
+
+
+def compute_statistics(store: Store, base_iri: str, version: Version) -> Statistics:
+    """Run the VoID queries."""
+    system = ox.Literal(system_prefix(base_iri))
+    space = ox.Literal(entity_space(base_iri))
+    totals = sparql.rows(store, "void_totals", system=system, entitySpace=space)[0]
+    classes = sparql.rows(store, "void_classes", system=system, entitySpace=space)
+    properties = sparql.rows(store, "void_properties", system=system)
+    examples = [row["example"]["value"] for row in classes if "example" in row]
+    return Statistics(
+        version=version,
+        triples=sparql.number(totals, "triples"),
+        entities=sparql.number(totals, "entities"),
+        distinct_subjects=sparql.number(totals, "distinctSubjects"),
+        distinct_objects=sparql.number(totals, "distinctObjects"),
+        properties=sparql.number(totals, "properties"),
+        classes=tuple((r["class"]["value"], sparql.number(r, "entities")) for r in classes),
+        property_triples=tuple(
+            (r["property"]["value"], sparql.number(r, "triples")) for r in properties
+        ),
+        examples=tuple(examples[:EXAMPLE_COUNT]),
+    )
+
+
+def entity_space(base_iri: str) -> str:
+    """The IRI space of the dataset's entities."""
+    return f"{base_iri}id/"
+
+
+def dataset_iri(base_iri: str) -> str:
+    """The IRI of the dataset, shared by VoID and the DCAT catalog."""
+    return f"{base_iri}dataset"
+
+
+class StatisticsCache:
+    """Statistics of the current data version, computed at most once per version."""
+
+    def __init__(self, store: Store, base_iri: str, version: DataVersion) -> None:
+        self._store, self._base_iri, self._version = store, base_iri, version
+        self._lock = threading.Lock()
+        self._current: Statistics | None = None
+
+    def get(self) -> Statistics:
+        """Statistics for the data as it is now."""
+        with self._lock:
+            version = self._version.current
+            if self._current is None or self._current.version != version:
+                self._current = compute_statistics(self._store, self._base_iri, version)
+            return self._current
+
+
+def void_graph(
+    stats: Statistics, dumps: DumpSet, base_iri: str, root: str, publisher: str
+) -> list[ox.Triple]:
+    """The VoID description; `root` is the service's URL (endpoint and dump links)."""
+    g = Graph()
+    ds = iri(dataset_iri(base_iri))
+    g.typed_as(ds, f"{VOID}Dataset")
+    g.add(ds, f"{DCT}title", text("Osaamiskartta", "fi"))
+    g.add(ds, f"{DCT}title", text("Osaamiskartta (competence map)", "en"))
+    g.add(
+        ds,
+        f"{DCT}description",
+        text("Alueellisten koulutus- ja elinikäisen ohjauksen verkostojen tietoverkko.", "fi"),
+    )
+    g.add(
+        ds,
+        f"{DCT}description",
+        text("Knowledge graph of regional education and lifelong-guidance networks.", "en"),
+    )
+    g.add(ds, f"{DCT}license", iri("https://creativecommons.org/licenses/by/4.0/"))
+    g.add(ds, f"{DCT}publisher", iri(publisher))
+    g.add(ds, f"{DCT}modified", typed(stats.version.iso, "dateTime"))
+    g.add(ds, f"{VOID}sparqlEndpoint", iri(f"{root}/sparql"))
+    for dump in dumps.dumps:
+        g.add(ds, f"{VOID}dataDump", iri(f"{root}/dumps/{dump.format.name}"))
+    g.add(ds, f"{VOID}uriSpace", text(entity_space(base_iri)))
+    g.add(ds, f"{VOID}rootResource", iri(f"{base_iri}ontology"))
+    g.add(ds, f"{VOID}triples", typed(stats.triples, "integer"))
+    g.add(ds, f"{VOID}entities", typed(stats.entities, "integer"))
+    g.add(ds, f"{VOID}distinctSubjects", typed(stats.distinct_subjects, "integer"))
+    g.add(ds, f"{VOID}distinctObjects", typed(stats.distinct_objects, "integer"))
+    g.add(ds, f"{VOID}properties", typed(stats.properties, "integer"))
+    g.add(ds, f"{VOID}classes", typed(len(stats.classes), "integer"))
+    g.add(ds, f"{VOID}feature", iri("http://www.w3.org/ns/formats/Turtle"))
+    g.add(ds, f"{VOID}feature", iri("http://www.w3.org/ns/formats/N-Triples"))
+    g.add(ds, f"{VOID}feature", iri("http://www.w3.org/ns/formats/TriG"))
+    for vocabulary in stats.vocabularies:
+        g.add(ds, f"{VOID}vocabulary", iri(vocabulary))
+    for example in stats.examples:
+        g.add(ds, f"{VOID}exampleResource", iri(example))
+    for cls, count in stats.classes:
+        part = ox.BlankNode()
+        g.add(ds, f"{VOID}classPartition", part)
+        g.add(part, f"{VOID}class", iri(cls))
+        g.add(part, f"{VOID}entities", typed(count, "integer"))
+    for prop, count in stats.property_triples:
+        part = ox.BlankNode()
+        g.add(ds, f"{VOID}propertyPartition", part)
+        g.add(part, f"{VOID}property", iri(prop))
+        g.add(part, f"{VOID}triples", typed(count, "integer"))
+    return g.triples
