@@ -201,7 +201,10 @@ def test_garbage_requests_never_get_a_server_error(
     headers = dict(service.auth)
     if content_type:
         headers["Content-Type"] = content_type
-    if accept is not None and accept.isprintable() and accept.isascii():
+    # httpx refuses to send a header value with surrounding whitespace, so such values never
+    # reach the service.
+    sendable = accept is not None and accept == accept.strip()
+    if accept is not None and sendable and accept.isprintable() and accept.isascii():
         headers["Accept"] = accept
     r = httpx.request(
         method, f"{service.url}{path}", params=params, content=body, headers=headers, timeout=30
