@@ -142,6 +142,10 @@ def build_page(
         by_predicate: dict[str, list[Value]] = defaultdict(list)
         for t in group:
             by_predicate[t.predicate.value].append(value(pick_term(t)))  # type: ignore[operator]
+        for p, vs in by_predicate.items():
+            # The same text in the page's language makes its translations redundant.
+            if any(v.lang == lang for v in vs):
+                by_predicate[p] = [v for v in vs if not v.lang or v.lang == lang]
         return [
             Row(p, labels.text(p, lang), tuple(sorted(vs, key=_sort_key)))
             for p, vs in sorted(by_predicate.items(), key=lambda kv: labels.text(kv[0], lang))
@@ -151,7 +155,7 @@ def build_page(
         t.object.value for t in outgoing.get(RDF_TYPE, []) if isinstance(t.object, ox.NamedNode)
     ]
     label = labels.get(iri, lang) or compact(iri)
-    definition = None
+    definition, shown_in_header = None, {RDF_TYPE, SOURCE}
     for p in DEFINITIONS:
         literals = [t.object for t in outgoing.get(p, []) if isinstance(t.object, ox.Literal)]
         if literals:
@@ -159,6 +163,7 @@ def build_page(
             for lit in literals:
                 chosen.add(lit)
             definition = chosen.pick(lang)
+            shown_in_header.add(p)
             break
     alt = tuple(
         sorted(
@@ -173,8 +178,8 @@ def build_page(
     placed: dict[str, list[tuple[float, Row]]] = defaultdict(list)
     groups: dict[str, Group] = {}
     for predicate, group_triples in outgoing.items():
-        if predicate in (RDF_TYPE, SOURCE):
-            continue  # shown in the page's header and its sources section
+        if predicate in shown_in_header:
+            continue  # shown in the page's header or its sources section
         row = _rows(group_triples, lambda t: t.object)[0]
         placement = layout.place(predicate, classes)
         groups[placement.group.key] = placement.group
