@@ -7,10 +7,12 @@ An implementation may be embedded (oxigraph.py) or a remote SPARQL 1.1 endpoint.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from types import EllipsisType
 from typing import Protocol, runtime_checkable
 
-from pyoxigraph import Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 
 from service.sparql.formats import Format, Kind
 
@@ -79,6 +81,26 @@ class Store(Protocol):
 
     def named_graphs(self) -> list[str]:
         """IRIs of the named graphs in the store."""
+        ...
+
+    def match(
+        self,
+        subject: NamedNode | BlankNode | None = None,
+        predicate: NamedNode | None = None,
+        obj: NamedNode | BlankNode | Literal | None = None,
+        graph: str | EllipsisType | None = ...,
+    ) -> list[Quad]:
+        """The quads matching a pattern; ``None`` matches anything, ``graph`` ``...`` is every
+        graph and ``None`` the default graph."""
+        ...
+
+    def exclusive(self) -> AbstractContextManager[None]:
+        """While held, no query starts: a write can be tried and undone unseen."""
+        ...
+
+    def restore(self, remove: Sequence[Quad], add: Sequence[Quad]) -> None:
+        """Take quads out and put quads back exactly as given, blank nodes included (used to undo
+        a write that its validation refused)."""
         ...
 
     def has_graph(self, graph: str) -> bool:

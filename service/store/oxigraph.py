@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
+from types import EllipsisType
 
 import pyoxigraph as ox
 
@@ -11,6 +13,7 @@ from service.errors import BadRequest, SyntaxProblem
 from service.sparql import formats as f
 from service.sparql.formats import Format, Kind
 from service.store.base import Change, GraphChange, GraphDrop, QueryDataset
+from service.store.readgate import ReadGate
 
 _RDF = {
     f.TURTLE.name: ox.RdfFormat.TURTLE,
@@ -78,23 +81,28 @@ class OxigraphStore:
         else:
             self._store = ox.Store()
         self.path = path
+        self._gate = ReadGate()
+
+    def exclusive(self) -> AbstractContextManager[None]:
+        return self._gate.closed()
 
     def query(
         self, query: str, *, dataset: QueryDataset | None = None, base_iri: str | None = None
     ) -> OxigraphResult:
         try:
-            if dataset is None:
-                result = self._store.query(
-                    query, base_iri=base_iri, use_default_graph_as_union=True
-                )
-            else:
-                # Passing both lists makes the protocol dataset override FROM / FROM NAMED.
-                result = self._store.query(
-                    query,
-                    base_iri=base_iri,
-                    default_graph=[ox.NamedNode(g) for g in dataset.default_graphs],
-                    named_graphs=[ox.NamedNode(g) for g in dataset.named_graphs],
-                )
+            with self._gate.starting():
+                if dataset is None:
+                    result = self._store.query(
+                        query, base_iri=base_iri, use_default_graph_as_union=True
+                    )
+                else:
+                    # Passing both lists makes the protocol dataset override FROM / FROM NAMED.
+                    result = self._store.query(
+                        query,
+                        base_iri=base_iri,
+                        default_graph=[ox.NamedNode(g) for g in dataset.default_graphs],
+                        named_graphs=[ox.NamedNode(g) for g in dataset.named_graphs],
+                    )
         except SyntaxError as exc:
             raise SyntaxProblem.from_exception(exc, "SPARQL query") from exc
         except ValueError as exc:
@@ -136,20 +144,41 @@ class OxigraphStore:
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
+    def match(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | None = None,
+        predicate: ox.NamedNode | None = None,
+        obj: ox.NamedNode | ox.BlankNode | ox.Literal | None = None,
+        graph: str | EllipsisType | None = ...,
+    ) -> list[ox.Quad]:
+        graph_name = None if graph is ... else _graph_name(graph)  # type: ignore[arg-type]
+        with self._gate.starting():
+            return list(self._store.quads_for_pattern(subject, predicate, obj, graph_name))
+
+    def restore(self, remove: Sequence[ox.Quad], add: Sequence[ox.Quad]) -> None:
+        # SPARQL's DATA blocks cannot name existing blank nodes, so this works quad by quad;
+        # the writer lock and the read gate keep the intermediate states unseen.
+        for quad in remove:
+            self._store.remove(quad)
+        for quad in add:
+            self._store.add(quad)
+
     def has_graph(self, graph: str) -> bool:
         return self._store.contains_named_graph(ox.NamedNode(graph))
 
     def graph_triples(self, graph: str | None) -> list[ox.Triple]:
-        return [
-            q.triple for q in self._store.quads_for_pattern(None, None, None, _graph_name(graph))
-        ]
+        with self._gate.starting():
+            quads = list(self._store.quads_for_pattern(None, None, None, _graph_name(graph)))
+        return [q.triple for q in quads]
 
     def serialize_graph(self, graph: str | None, fmt: Format) -> bytes:
-        out = self._store.dump(format=rdf_format(fmt), from_graph=_graph_name(graph))
+        with self._gate.starting():
+            out = self._store.dump(format=rdf_format(fmt), from_graph=_graph_name(graph))
         return out or b""
 
     def dump(self, fmt: Format) -> bytes:
-        return self._store.dump(format=rdf_format(fmt)) or b""
+        with self._gate.starting():
+            return self._store.dump(format=rdf_format(fmt)) or b""
 
     def close(self) -> None:
         if self.path is not None:
