@@ -1,9 +1,9 @@
 """The one way into the store for writes: SPARQL Update, Graph Store requests and file loads.
 
 Every write becomes a ``Write`` value and passes through ``Writer.apply``, which holds the single
-writer lock, runs the configured gates (e.g. SHACL validation, which may refuse with 422), then
-commits atomically and notifies the observers (e.g. a provenance recorder). Routes and the
-command line only build ``Write`` values; adding a gate never touches them.
+writer lock, works out exactly what the write changes, has the quality gate validate that part
+of the data, and commits only what passes; observers (provenance, data version) hear of every
+committed write. Routes and the command line only build ``Write`` values.
 """
 
 from __future__ import annotations
@@ -13,7 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import pyoxigraph as ox
+
+from service.errors import Forbidden, ShapeViolation
 from service.store.base import Change, GraphChange, GraphDrop, Store
+from service.validation.delta import Delta, delta_of_changes
+from service.validation.footprint import footprint_of_update
+from service.validation.gate import QualityGate
+from service.validation.report import lookup_labels, nodes_of, pending_labels
+from service.validation.results import Report
 
 
 @dataclass(frozen=True)
@@ -33,31 +41,31 @@ class GraphWrite:
 
 Write = SparqlUpdate | GraphWrite
 
+# Writes from the service's own start-up load of the model files: never refused (the store is
+# revalidated as a whole afterwards).
+STARTUP = "startup"
+# Channels through which clients write: they may not touch the graphs the service maintains.
+CLIENT_CHANNELS = ("sparql-update", "graph-store")
+
 
 @dataclass(frozen=True)
 class WriteContext:
-    """Who asked for a write and through which channel (for gates and provenance)."""
+    """Who asked for a write and through which channel (for the gate and provenance)."""
 
-    channel: str  # "sparql-update", "graph-store", "load", "cli"
+    channel: str  # "sparql-update", "graph-store", "cli", "startup"
     description: str = ""
+    agent: str = "anonymous"
 
 
 @dataclass(frozen=True)
 class WriteResult:
-    """What a committed write did that callers report back (e.g. 201 Created)."""
+    """What a committed write did: graphs created or dropped, the change and its validation."""
 
     created_graphs: tuple[str, ...] = ()
     dropped_graphs: tuple[str, ...] = ()
     missing_graphs: tuple[str, ...] = field(default=())
-
-
-class WriteGate(Protocol):
-    """Checks a write before it is committed; raises a ServiceError (e.g. ShapeViolation) to
-    refuse it. Runs under the writer lock, so the store it sees is the one the write applies to."""
-
-    def check(self, write: Write, context: WriteContext, store: Store) -> None:
-        """Refuse the write by raising, or return to let it through."""
-        ...
+    delta: Delta = field(default_factory=lambda: Delta(frozenset(), frozenset()))
+    report: Report = field(default_factory=Report)
 
 
 class WriteObserver(Protocol):
@@ -69,35 +77,102 @@ class WriteObserver(Protocol):
 
 
 class Writer:
-    """Serialises all writes to one store and commits each atomically."""
+    """Serialises all writes to one store, validates each and commits it atomically."""
 
     def __init__(
         self,
         store: Store,
-        gates: Sequence[WriteGate] = (),
+        gate: QualityGate | None = None,
         observers: Sequence[WriteObserver] = (),
     ) -> None:
         self.store = store
-        self.gates = list(gates)
+        self.gate = gate
         self.observers = list(observers)
         self._lock = threading.Lock()
 
     def apply(self, write: Write, context: WriteContext) -> WriteResult:
-        """Gate, commit and report one write; a write that raises has changed nothing."""
+        """Validate and commit one write; a write that raises has changed nothing."""
         with self._lock:
-            for gate in self.gates:
-                gate.check(write, context, self.store)
+            gated = self.gate is not None and context.channel != STARTUP
+            protect = self.gate is not None and context.channel in CLIENT_CHANNELS
             if isinstance(write, SparqlUpdate):
-                self.store.update(write.update, base_iri=write.base_iri)
-                result = WriteResult()
+                delta, report = self._update(write, gated, protect)
+                result = WriteResult(delta=delta, report=report)
             else:
-                result = self._graph_result(write.changes)
-                self.store.apply(write.changes)
+                result = self._graph_write(write.changes, gated, protect)
+            if self.gate is not None and any(map(self.gate.roles.is_model, result.delta.graphs())):
+                self.gate.refresh()
             for observer in self.observers:
                 observer.committed(write, context, result)
             return result
 
-    def _graph_result(self, changes: Sequence[Change]) -> WriteResult:
+    def _update(self, write: SparqlUpdate, gated: bool, protect: bool) -> tuple[Delta, Report]:
+        footprint = footprint_of_update(write.update, write.base_iri)
+        before = footprint.read(self.store)
+        # The store runs the update with its own semantics; the footprint tells which quads to
+        # compare, so the difference is exactly what it did. Queries do not start while a
+        # refused update is still in the store.
+        with self.store.exclusive():
+            self.store.update(write.update, base_iri=write.base_iri)
+            delta = Delta.between(before, footprint.read(self.store))
+            if not gated or self.gate is None:
+                return delta, Report()
+            try:
+                if protect:
+                    # Naming one of the service's graphs is refused; ALL, NAMED and GRAPH ?g
+                    # reach only the clients' graphs: the service's own are put back.
+                    self._refuse_managed_graphs(footprint.named_graphs())
+                    delta = self._keep_managed_graphs(delta)
+                report = self.gate.validate(delta, pending=False)
+                if not report.conforms:
+                    raise ShapeViolation(report, lookup_labels(self.store, nodes_of(report)))
+            except BaseException:
+                self.store.restore(remove=tuple(delta.added), add=tuple(delta.removed))
+                raise
+            return delta, report
+
+    def _graph_write(self, changes: Sequence[Change], gated: bool, protect: bool) -> WriteResult:
+        created, dropped, missing = self._graph_effects(changes)
+        delta = delta_of_changes(self.store, changes)
+        report = Report()
+        if protect:
+            self._refuse_managed_graphs({c.graph for c in changes if c.graph is not None})
+        if gated and self.gate is not None:
+            report = self.gate.validate(delta, pending=True)
+            if not report.conforms:
+                labels = lookup_labels(self.store, nodes_of(report))
+                raise ShapeViolation(report, pending_labels(labels, delta.added))
+        self.store.apply(changes)
+        return WriteResult(created, dropped, missing, delta, report)
+
+    def _keep_managed_graphs(self, delta: Delta) -> Delta:
+        """Undo what ``delta`` did to the service's own graphs; the rest of it."""
+        assert self.gate is not None
+        roles = self.gate.roles
+
+        def managed(quad: ox.Quad) -> bool:
+            graph = quad.graph_name
+            return isinstance(graph, ox.NamedNode) and roles.is_managed(graph.value)
+
+        added = tuple(q for q in delta.added if managed(q))
+        removed = tuple(q for q in delta.removed if managed(q))
+        if not (added or removed):
+            return delta
+        self.store.restore(remove=added, add=removed)
+        return Delta(delta.added - set(added), delta.removed - set(removed))
+
+    def _refuse_managed_graphs(self, graphs: set[str]) -> None:
+        assert self.gate is not None
+        managed = sorted(g for g in graphs if self.gate.roles.is_managed(g))
+        if managed:
+            raise Forbidden(
+                f"<{managed[0]}> is maintained by the service from its files and cannot be "
+                "written by clients"
+            )
+
+    def _graph_effects(
+        self, changes: Sequence[Change]
+    ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
         created: list[str] = []
         dropped: list[str] = []
         missing: list[str] = []
@@ -109,4 +184,4 @@ class Writer:
                 created.append(change.graph)
             elif isinstance(change, GraphDrop):
                 (dropped if exists else missing).append(change.graph)
-        return WriteResult(tuple(created), tuple(dropped), tuple(missing))
+        return tuple(created), tuple(dropped), tuple(missing)

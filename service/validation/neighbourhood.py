@@ -1,0 +1,81 @@
+"""The part of the data a change can affect: its focus nodes and what their shapes reach.
+
+A triple's change can alter the verdict on its subject and object, on nodes that reach them
+along the shapes' path predicates (a forum whose action plan lost its measures), and on nodes
+reached through inverse paths. The subgraph holds everything those focus nodes' shapes read,
+plus the class hierarchy, so validating it gives the same results for them as validating the
+whole store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from service.validation.delta import Delta
+from service.validation.model import ShapesModel
+from service.validation.reads import DataReads
+from service.validation.terms import to_rdflib
+
+Node = ox.NamedNode | ox.BlankNode
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+SUBCLASS_OF = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+
+
+def _nodes(terms: Iterable[object]) -> set[Node]:
+    return {t for t in terms if isinstance(t, ox.NamedNode | ox.BlankNode)}
+
+
+def seeds(delta: Delta) -> set[Node]:
+    """Subjects and objects of the changed triples."""
+    return _nodes(q.subject for q in delta.added | delta.removed) | _nodes(
+        q.object for q in delta.added | delta.removed
+    )
+
+
+def focus_nodes(start: set[Node], reads: DataReads, model: ShapesModel) -> set[Node]:
+    """The seeds and every node within the shapes' reach of them."""
+    focus = set(start)
+    frontier = set(start)
+    for _ in range(model.depth):
+        found: set[Node] = set()
+        for node in frontier:
+            incoming = reads.triples(None, None, node)
+            found |= _nodes(t.subject for t in incoming if t.predicate in model.forward)
+            outgoing = reads.triples(node, None, None)
+            found |= _nodes(t.object for t in outgoing if t.predicate in model.inverse)
+        frontier = found - focus
+        focus |= frontier
+        if not frontier:
+            break
+    return focus
+
+
+def subgraph(
+    focus: set[Node], reads: DataReads, model: ShapesModel, hierarchy: Iterable[ox.Triple]
+) -> Graph:
+    """Everything the focus nodes' shapes can read, as an rdflib graph for pySHACL."""
+    triples: set[ox.Triple] = set(hierarchy)
+    seen: set[Node] = set()
+    frontier = set(focus)
+    for _ in range(model.depth + 1):
+        reached: set[Node] = set()
+        for node in frontier:
+            outgoing = reads.triples(node, None, None)
+            triples |= outgoing
+            # Classes are covered by the hierarchy; following rdf:type would pull in the ontology.
+            reached |= _nodes(t.object for t in outgoing if t.predicate != RDF_TYPE)
+            incoming = {t for t in reads.triples(None, None, node) if t.predicate in model.inverse}
+            triples |= incoming
+            reached |= _nodes(t.subject for t in incoming)
+        seen |= frontier
+        frontier = reached - seen
+    # The types of every node mentioned, for sh:class and class targets.
+    for node in _nodes(t.object for t in list(triples)) - seen:
+        triples |= reads.triples(node, RDF_TYPE, None)
+    graph = Graph()
+    for t in triples:
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return graph
