@@ -24,14 +24,18 @@ from service.errors import (
 )
 from service.executor import ThreadExecutor
 from service.loading import load_directories
+from service.provenance import ProvenanceRecorder
+from service.publishing.site import Publication
 from service.routes import graph_store, sparql
 from service.routes import named_queries as named_query_routes
-from service.publishing.site import Publication
 from service.routes import publishing as publishing_routes
+from service.routes import validation as validation_routes
 from service.routes.caching import CachingMiddleware
 from service.routes.common import AppState
 from service.settings import Settings
 from service.store import open_store
+from service.validation.gate import GraphRoles, QualityGate
+from service.validation.status import StoreValidation
 from service.writes import Writer
 
 STATIC = Path(__file__).parent / "static"
@@ -41,7 +45,9 @@ log = logging.getLogger("uvicorn.error")
 
 
 def _error_response(request: Request, error: ServiceError) -> Response:
-    body, media_type = error_body(error, request.headers.get("accept"))
+    body, media_type = error_body(
+        error, request.headers.get("accept"), request.headers.get("accept-language")
+    )
     if request.method == "HEAD":
         body = b""
     return Response(body, status_code=error.status, media_type=media_type, headers=error.headers)
@@ -53,7 +59,8 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(settings.store)
-        writer = Writer(store)
+        gate = QualityGate(store, GraphRoles(settings.base_iri))
+        writer = Writer(store, gate, [ProvenanceRecorder(store, settings.base_iri)])
         # Registered before the load, so that the load moves the data version on too.
         publication = Publication.create(settings, store)
         writer.observers.extend(publication.observers)
@@ -65,8 +72,13 @@ def create_app(settings: Settings) -> FastAPI:
             len(report.unchanged),
             len(report.dropped),
         )
+        store_validation = StoreValidation()
+        if report.loaded or report.dropped:
+            store_validation.start(gate, "files were loaded at start-up")
         executor = ThreadExecutor(settings.query_workers)
-        app.state.osaamiskartta = AppState(settings, store, writer, executor)
+        app.state.osaamiskartta = AppState(
+            settings, store, writer, executor, store_validation=store_validation
+        )
         try:
             yield
         finally:
@@ -84,6 +96,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
+    app.include_router(validation_routes.router)
     app.include_router(named_query_routes.router)
 
     app.include_router(publishing_routes.router)

@@ -7,8 +7,8 @@ import hmac
 from service.errors import Forbidden, Unauthorized
 
 
-def authorize_write(authorization: str | None, token: str | None) -> None:
-    """Allow a write only with ``Authorization: Bearer <token>``.
+def authorize_write(authorization: str | None, token: str | None, name: str = "writer") -> str:
+    """Allow a write only with ``Authorization: Bearer <token>``; returns who is writing.
 
     No configured token makes the service read-only (403); a missing header is 401, a wrong
     token 403.
@@ -22,3 +22,4 @@ def authorize_write(authorization: str | None, token: str | None) -> None:
         raise Unauthorized("writes need an 'Authorization: Bearer <token>' header")
     if not hmac.compare_digest(credentials.strip().encode(), token.encode()):
         raise Forbidden("the bearer token is not valid for writes")
+    return name

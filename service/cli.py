@@ -9,7 +9,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from service.errors import ServiceError
+from service.errors import ServiceError, ShapeViolation
 from service.settings import PREFIX, Settings, SettingsError, parse_load_dirs
 from service.sparql import formats as f
 from service.sparql.conneg import negotiate
@@ -100,6 +100,24 @@ def build_parser() -> argparse.ArgumentParser:
     store_options(update)
     update.add_argument("update", metavar="UPDATE", help="update text, or a file holding it")
 
+    validate = sub.add_parser(
+        "validate",
+        help="check the store or RDF files against the shapes",
+        description="Validate the whole store, or the given RDF files (alone, or with "
+        "--with-store as if added to the store), and print a report grouped by severity and "
+        "shape. Exits with 1 when there are violations.",
+    )
+    store_options(validate)
+    validate.add_argument("files", nargs="*", type=Path, metavar="FILE")
+    validate.add_argument(
+        "--with-store", action="store_true", help="validate the files together with the store"
+    )
+    validate.add_argument(
+        "--lang",
+        choices=("fi", "en"),
+        help=_env_help("language of the messages (default: fi)", "LANG"),
+    )
+
     dump = sub.add_parser(
         "dump",
         help="write the whole store as TriG or N-Quads",
@@ -140,9 +158,12 @@ def _text_or_file(value: str) -> str:
 
 def _open(settings: Settings) -> tuple[Store, Writer]:
     from service.loading import load_directories
+    from service.provenance import ProvenanceRecorder
+    from service.validation.gate import GraphRoles, QualityGate
 
     store = open_store(settings.store)
-    writer = Writer(store)
+    gate = QualityGate(store, GraphRoles(settings.base_iri))
+    writer = Writer(store, gate, [ProvenanceRecorder(store, settings.base_iri)])
     if settings.in_memory:
         load_directories(writer, settings.load_dirs, settings.base_iri)
     return store, writer
@@ -228,6 +249,35 @@ def _load(settings: Settings, files: Sequence[Path]) -> int:
     return 0
 
 
+def _validate(settings: Settings, files: Sequence[Path], with_store: bool, language: str) -> int:
+    from service.graph_store import parse_body
+    from service.sparql.formats import rdf_format_for_path
+    from service.validation.dry_run import validate_upload
+    from service.validation.report import lookup_labels, nodes_of, text_report
+
+    store, writer = _open(settings)
+    assert writer.gate is not None
+    missing = [p for p in files if not p.is_file()]
+    if missing:
+        print(f"osaamiskartta: no such file: {missing[0]}", file=sys.stderr)
+        return 2
+    status = 0
+    reports = []
+    if not files:
+        reports.append(("store", writer.gate.validate_store()))
+    for path in files:
+        fmt = rdf_format_for_path(str(path))
+        triples = parse_body(fmt.media_type if fmt else None, path.read_bytes(), path.as_uri())
+        reports.append((str(path), validate_upload(writer.gate, triples, with_store)))
+    for name, report in reports:
+        labels = lookup_labels(store, nodes_of(report))
+        print(f"== {name}")
+        print(text_report(report, labels, language))
+        status = status or (0 if report.conforms else 1)
+    store.close()
+    return status
+
+
 def _dump(settings: Settings, format_name: str | None, output: Path | None) -> int:
     store, _ = _open(settings)
     fmt = DUMP_FORMATS.get((format_name or "trig").lower())
@@ -258,6 +308,9 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
             return _update(settings, args.update)
         if args.command == "load":
             return _load(settings, args.files)
+        if args.command == "validate":
+            language = args.lang or environ.get(PREFIX + "LANG") or "fi"
+            return _validate(settings, args.files, args.with_store, language)
         output = args.output or (
             Path(environ[PREFIX + "OUTPUT"]) if environ.get(PREFIX + "OUTPUT") else None
         )
@@ -265,6 +318,15 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     except SettingsError as exc:
         print(f"osaamiskartta: {exc}", file=sys.stderr)
         return 2
+    except ShapeViolation as exc:
+        from service.validation.report import text_report
+
+        print(f"osaamiskartta: {exc.title}: {exc.detail}", file=sys.stderr)
+        print(
+            text_report(exc.report, exc.labels, environ.get(PREFIX + "LANG") or "fi"),
+            file=sys.stderr,
+        )
+        return 1
     except ServiceError as exc:
         print(f"osaamiskartta: {exc.title}: {exc.detail}", file=sys.stderr)
         return 1

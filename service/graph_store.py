@@ -16,7 +16,7 @@ from service.sparql.endpoint import Payload
 from service.sparql.formats import DATASET_FORMATS, GRAPH_FORMATS, rdf_format_for_media_type
 from service.sparql.protocol import media_type_of
 from service.store.base import GraphChange, GraphDrop, Store
-from service.writes import GraphWrite, WriteContext, Writer
+from service.writes import GraphWrite, WriteContext, Writer, WriteResult
 
 
 @dataclass(frozen=True)
@@ -104,37 +104,45 @@ def _parse_multipart(content_type: str, body: bytes, base_iri: str | None) -> tu
     return tuple(triples)
 
 
-def put(writer: Writer, target: Target, content_type: str | None, body: bytes) -> bool:
-    """PUT: replace the graph's content; True when the graph was created."""
+def put(
+    writer: Writer, target: Target, content_type: str | None, body: bytes, agent: str = "anonymous"
+) -> WriteResult:
+    """PUT: replace the graph's content."""
     if target.is_store:
         raise BadRequest("PUT needs a graph: add ?graph=<iri> or ?default")
     triples = parse_body(content_type, body, target.graph)
     result = writer.apply(
         GraphWrite((GraphChange(target.graph, triples, replace=True),)),
-        WriteContext("graph-store", "PUT"),
+        WriteContext("graph-store", "PUT", agent),
     )
-    return bool(result.created_graphs)
+    return result
 
 
-def post(writer: Writer, graph: str | None, content_type: str | None, body: bytes) -> bool:
-    """POST: merge the body's triples into the graph (None: the default graph); True when the
-    graph was created."""
+def post(
+    writer: Writer,
+    graph: str | None,
+    content_type: str | None,
+    body: bytes,
+    agent: str = "anonymous",
+) -> WriteResult:
+    """POST: merge the body's triples into the graph (None: the default graph)."""
     triples = parse_body(content_type, body, graph)
     result = writer.apply(
         GraphWrite((GraphChange(graph, triples, replace=False),)),
-        WriteContext("graph-store", "POST"),
+        WriteContext("graph-store", "POST", agent),
     )
-    return bool(result.created_graphs)
+    return result
 
 
-def delete(writer: Writer, target: Target) -> None:
+def delete(writer: Writer, target: Target, agent: str = "anonymous") -> WriteResult:
     """DELETE: drop the graph (or empty the default graph). Raises NotFound."""
     if target.is_store:
         raise BadRequest("DELETE needs a graph: add ?graph=<iri> or ?default")
     if target.graph is not None and not writer.store.has_graph(target.graph):
         raise NotFound(f"there is no graph <{target.graph}>")
     result = writer.apply(
-        GraphWrite((GraphDrop(target.graph),)), WriteContext("graph-store", "DELETE")
+        GraphWrite((GraphDrop(target.graph),)), WriteContext("graph-store", "DELETE", agent)
     )
     if target.graph is not None and result.missing_graphs:
         raise NotFound(f"there is no graph <{target.graph}>")
+    return result

@@ -21,7 +21,7 @@ from service.rdf import parse_triples
 from service.sparql import queries
 from service.sparql.formats import SPARQL_JSON, rdf_format_for_path
 from service.store.base import Change, GraphChange, GraphDrop, QueryDataset, Store
-from service.writes import GraphWrite, WriteContext, Writer
+from service.writes import STARTUP, GraphWrite, WriteContext, Writer
 
 DCT_SOURCE = NamedNode("http://purl.org/dc/terms/source")
 OWL_VERSION_INFO = NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
@@ -149,7 +149,7 @@ def load_directories(writer: Writer, directories: Sequence[Path], base_iri: str)
         files,
         base_iri,
         prune_prefixes=prune,
-        context=WriteContext("load", "start-up load of the data directories"),
+        context=WriteContext(STARTUP, "start-up load of the data directories"),
     )
 
 

@@ -25,6 +25,7 @@ class Settings:
     store: str = MEMORY
     base_iri: str = "https://w3id.org/osaamiskartta/"
     write_token: str | None = None
+    write_token_name: str = "writer"
     host: str = "127.0.0.1"
     port: int = 8000
     load_dirs: tuple[Path, ...] = field(
@@ -68,6 +69,8 @@ class Settings:
             values["base_iri"] = v
         if (v := get("WRITE_TOKEN")) is not None:
             values["write_token"] = v
+        if (v := get("WRITE_TOKEN_NAME")) is not None:
+            values["write_token_name"] = v
         if (v := get("HOST")) is not None:
             values["host"] = v
         for name, key in (

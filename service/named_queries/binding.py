@@ -8,7 +8,7 @@ own serialiser, which escapes every literal and validates every IRI.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from pyoxigraph import Literal, NamedNode
 
@@ -52,3 +52,11 @@ def _strip_comment(line: str) -> str:
         elif char == "#":
             return line[:i] + " " * (len(line) - i)
     return line
+
+
+def bind_rows(query: str, name: str, terms: Sequence[NamedNode | Literal]) -> str:
+    """The query with ``name`` bound to each of ``terms`` in turn (one VALUES row each)."""
+    rows = " ".join(str(term) for term in terms)
+    block = f"\n  VALUES ?{name} {{ {rows} }}\n"
+    at = where_position(query)
+    return query[:at] + block + query[at:]

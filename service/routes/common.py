@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 
-from fastapi import Request
+from fastapi import Request, Response
 
 from service.errors import PayloadTooLarge
 from service.executor import Executor
+from service.language import preferred_language
 from service.settings import Settings
 from service.store.base import Store
-from service.writes import Writer
+from service.validation.report import lookup_labels, nodes_of, summary
+from service.validation.status import StoreValidation
+from service.writes import Writer, WriteResult
 
 
 @dataclass
@@ -21,6 +25,7 @@ class AppState:
     store: Store
     writer: Writer
     executor: Executor
+    store_validation: StoreValidation = field(default_factory=StoreValidation)
 
 
 def app_state(request: Request) -> AppState:
@@ -47,3 +52,31 @@ async def read_body(request: Request, limit: int) -> bytes:
 def params(request: Request) -> tuple[tuple[str, str], ...]:
     """The URL query parameters, decoded once, in order."""
     return tuple(request.query_params.multi_items())
+
+
+async def write_response(
+    request: Request, result: WriteResult, status: int, headers: dict[str, str] | None = None
+) -> Response:
+    """The answer to an accepted write: its status, and the validation's Warnings and Infos
+    as a JSON body when there are any (a 204 then becomes a 200)."""
+    report = result.report
+    headers = dict(headers or {})
+    headers["Osaamiskartta-Validation"] = (
+        f"conforms; warnings={report.count('Warning')}; infos={report.count('Info')}"
+    )
+    if not report.findings:
+        return Response(status_code=status, headers=headers)
+    state = app_state(request)
+    labels = await state.executor.run(lookup_labels, state.store, nodes_of(report))
+    language = preferred_language(request.headers.get("accept-language"))
+    body = {
+        "triplesAdded": len(result.delta.added),
+        "triplesRemoved": len(result.delta.removed),
+        "validation": summary(report, labels, language),
+    }
+    return Response(
+        json.dumps(body, ensure_ascii=False),
+        status_code=200 if status == 204 else status,
+        media_type="application/json",
+        headers=headers,
+    )

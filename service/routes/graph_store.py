@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from service import graph_store
 from service.auth import authorize_write
 from service.errors import MethodNotAllowed
-from service.routes.common import app_state, params, read_body
+from service.routes.common import app_state, params, read_body, write_response
 
 router = APIRouter()
 METHODS = ("GET", "HEAD", "PUT", "POST", "DELETE")
@@ -44,23 +44,29 @@ async def _handle(request: Request, direct_iri: str | None) -> Response:
             media_type=payload.format.content_type,
             headers={"Vary": "Accept", "Content-Length": str(len(payload.body))},
         )
-    authorize_write(request.headers.get("authorization"), state.settings.write_token)
+    agent = authorize_write(
+        request.headers.get("authorization"),
+        state.settings.write_token,
+        state.settings.write_token_name,
+    )
     if method == "DELETE":
-        await state.executor.run(graph_store.delete, state.writer, target)
-        return Response(status_code=204)
+        result = await state.executor.run(graph_store.delete, state.writer, target, agent)
+        return await write_response(request, result, 204)
     body = await read_body(request, state.settings.max_body_bytes)
     content_type = request.headers.get("content-type")
     if method == "PUT":
-        created = await state.executor.run(
-            graph_store.put, state.writer, target, content_type, body
+        result = await state.executor.run(
+            graph_store.put, state.writer, target, content_type, body, agent
         )
-        return Response(status_code=201 if created else 204)
+        return await write_response(request, result, 201 if result.created_graphs else 204)
     # POST: to a graph merges; to the store itself creates a new graph and says where.
     if target.is_store:
         graph = f"{request.url_for('graph_store')}/{uuid.uuid4()}"
-        await state.executor.run(graph_store.post, state.writer, graph, content_type, body)
-        return Response(status_code=201, headers={"Location": graph})
-    created = await state.executor.run(
-        graph_store.post, state.writer, target.graph, content_type, body
+        result = await state.executor.run(
+            graph_store.post, state.writer, graph, content_type, body, agent
+        )
+        return await write_response(request, result, 201, {"Location": graph})
+    result = await state.executor.run(
+        graph_store.post, state.writer, target.graph, content_type, body, agent
     )
-    return Response(status_code=201 if created else 204)
+    return await write_response(request, result, 201 if result.created_graphs else 204)

@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from service.auth import authorize_write
 from service.pages import query_page
-from service.routes.common import app_state, params, read_body
+from service.routes.common import app_state, params, read_body, write_response
 from service.sparql.conneg import negotiate, prefers
 from service.sparql.description import DESCRIPTION_FORMATS, render_description
 from service.sparql.endpoint import run_query, run_update
@@ -68,6 +68,10 @@ async def _handle(request: Request, *, accepts_queries: bool) -> Response:
             headers={"Vary": "Accept"},
         )
     assert isinstance(op, UpdateOperation)
-    authorize_write(request.headers.get("authorization"), state.settings.write_token)
-    await state.executor.run(run_update, state.writer, op, endpoint)
-    return Response(status_code=204)
+    agent = authorize_write(
+        request.headers.get("authorization"),
+        state.settings.write_token,
+        state.settings.write_token_name,
+    )
+    result = await state.executor.run(run_update, state.writer, op, endpoint, agent)
+    return await write_response(request, result, 204)

@@ -30,7 +30,9 @@ def run_query(
     return Payload(fmt, result.serialize(fmt))
 
 
-def run_update(writer: Writer, op: UpdateOperation, base_iri: str | None = None) -> WriteResult:
+def run_update(
+    writer: Writer, op: UpdateOperation, base_iri: str | None = None, agent: str = "anonymous"
+) -> WriteResult:
     """Apply an update through the writer (blocking). Raises SyntaxProblem or BadRequest."""
     update = apply_update_dataset(op.update, op.using_graphs, op.using_named_graphs)
-    return writer.apply(SparqlUpdate(update, base_iri), WriteContext("sparql-update"))
+    return writer.apply(SparqlUpdate(update, base_iri), WriteContext("sparql-update", agent=agent))
