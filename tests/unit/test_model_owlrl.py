@@ -45,8 +45,11 @@ def test_model_has_no_inconsistency(closed_model: Graph) -> None:
 
 def test_no_class_is_inferred_equivalent_to_nothing(closed_model: Graph) -> None:
     """No local class is a subclass of owl:Nothing."""
-    empty = [c for c in closed_model.subjects(RDFS.subClassOf, OWL.Nothing)
-             if isinstance(c, URIRef) and c != OWL.Nothing]
+    empty = [
+        c
+        for c in closed_model.subjects(RDFS.subClassOf, OWL.Nothing)
+        if isinstance(c, URIRef) and c != OWL.Nothing
+    ]
     assert empty == []
 
 

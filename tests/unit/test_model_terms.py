@@ -7,9 +7,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, URIRef
 import rdflib.namespace as rns
-
+from rdflib import Graph, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
@@ -19,7 +18,6 @@ from tests.model import (
     OK,
     ONTOLOGY_DIR,
     QUERIES_DIR,
-    SHAPES_DIR,
     load,
     ontology_graph,
     rdf_files,
@@ -27,7 +25,21 @@ from tests.model import (
 )
 
 CLOSED: list[type[rns.DefinedNamespace]] = [
-    rns.DCAT, rns.DCTERMS, rns.FOAF, rns.ORG, rns.OWL, rns.PROV, rns.QB, rns.RDF, rns.RDFS, rns.SH, rns.SKOS, rns.TIME, rns.VANN, rns.VOID, rns.XSD,
+    rns.DCAT,
+    rns.DCTERMS,
+    rns.FOAF,
+    rns.ORG,
+    rns.OWL,
+    rns.PROV,
+    rns.QB,
+    rns.RDF,
+    rns.RDFS,
+    rns.SH,
+    rns.SKOS,
+    rns.TIME,
+    rns.VANN,
+    rns.VOID,
+    rns.XSD,
 ]
 SCHEMA_HTTP = "http://schema.org/"
 CURATED_NAMESPACES = (
@@ -39,12 +51,22 @@ CURATED_NAMESPACES = (
     "http://www.w3.org/2006/vcard/ns#",
 )
 VOCABULARY_NAMESPACES = (
-    str(OK), SCHEMA_HTTP, *CURATED_NAMESPACES, *(str(ns) for ns in CLOSED),
+    str(OK),
+    SCHEMA_HTTP,
+    *CURATED_NAMESPACES,
+    *(str(ns) for ns in CLOSED),
 )
 IRI = re.compile(r"<(https?://[^>\s]+)>")
 HEADER_IRI = re.compile(r"(https?://[^\s,}\]>]+)")
-SHAPE_TERM_PREDICATES = (rns.SH.path, rns.SH["class"], rns.SH.targetClass, rns.SH.targetSubjectsOf,
-                         rns.SH.targetObjectsOf, rns.SH.inversePath, rns.SH.datatype)
+SHAPE_TERM_PREDICATES = (
+    rns.SH.path,
+    rns.SH["class"],
+    rns.SH.targetClass,
+    rns.SH.targetSubjectsOf,
+    rns.SH.targetObjectsOf,
+    rns.SH.inversePath,
+    rns.SH.datatype,
+)
 AXIOM_PREDICATES = (rns.RDFS.subClassOf, rns.RDFS.subPropertyOf, rns.RDFS.domain, rns.RDFS.range)
 
 
@@ -52,7 +74,9 @@ class Vocabulary:
     """The terms that may be used: the ontology's, closed namespaces and the curated list."""
 
     def __init__(self, ontology: Graph, curated: Graph) -> None:
-        self.local = {s for s in ontology.subjects(rns.RDF.type, None) if str(s).startswith(str(OK))}
+        self.local = {
+            s for s in ontology.subjects(rns.RDF.type, None) if str(s).startswith(str(OK))
+        }
         self.curated = set(curated.subjects())
 
     def knows(self, term: URIRef) -> bool:
@@ -61,7 +85,7 @@ class Vocabulary:
         if iri.startswith(str(OK)):
             return term in self.local
         if iri.startswith(SCHEMA_HTTP):
-            return URIRef(str(rns.SDO) + iri[len(SCHEMA_HTTP):]) in rns.SDO
+            return URIRef(str(rns.SDO) + iri[len(SCHEMA_HTTP) :]) in rns.SDO
         if iri.startswith(CURATED_NAMESPACES):
             return term in self.curated
         return any(iri.startswith(str(ns)) and term in ns for ns in CLOSED)
@@ -182,7 +206,9 @@ def test_a_typo_in_a_data_term_is_caught(vocabulary: Vocabulary) -> None:
         format="turtle",
     )
     assert unknown(vocabulary, graph_terms(graph), strict=True) == {
-        str(OK.Mesure), "http://www.w3.org/ns/org#hasMembr", "http://schema.org/provder",
+        str(OK.Mesure),
+        "http://www.w3.org/ns/org#hasMembr",
+        "http://schema.org/provder",
     }
 
 

@@ -15,13 +15,18 @@ EX = "http://example.org/"
 def _store() -> ox.Store:
     store = ox.Store()
     for name in ("a", "b"):
-        store.add(ox.Quad(ox.NamedNode(EX + name), ox.NamedNode(EX + "label"),
-                          ox.Literal(f"label {name}", language="fi")))
+        store.add(
+            ox.Quad(
+                ox.NamedNode(EX + name),
+                ox.NamedNode(EX + "label"),
+                ox.Literal(f"label {name}", language="fi"),
+            )
+        )
     return store
 
 
 def test_values_block_goes_first_in_the_outer_where_group() -> None:
-    query = 'PREFIX ex: <http://example.org/#where{>\nSELECT ?s # WHERE { in a comment\nWHERE {\n ?s ?p ?o }'
+    query = "PREFIX ex: <http://example.org/#where{>\nSELECT ?s # WHERE { in a comment\nWHERE {\n ?s ?p ?o }"
     bound = bind(query, {"s": ox.NamedNode(EX + "a")})
     assert bound.index("VALUES") > query.index("WHERE {")
     assert "VALUES (?s) { (<http://example.org/a>) }" in bound
@@ -46,7 +51,7 @@ def test_a_query_without_where_cannot_take_parameters() -> None:
     [
         '"} } ; DROP ALL ; SELECT * WHERE { {',
         'label a"@fi } UNION { ?s ?p ?o } #',
-        "\\\" ) } INSERT DATA { <x:a> <x:b> <x:c> } #",
+        '\\" ) } INSERT DATA { <x:a> <x:b> <x:c> } #',
         "label a\n} . DROP ALL",
     ],
 )
@@ -69,8 +74,16 @@ def test_a_hostile_iri_value_is_refused_by_name() -> None:
 @pytest.mark.parametrize(
     ("parameter", "raw", "reason"),
     [
-        (Parameter(name="year", type="integer", minimum=1900, maximum=2100), "20x3", "not an integer"),
-        (Parameter(name="year", type="integer", minimum=1900, maximum=2100), "1800", "below the minimum"),
+        (
+            Parameter(name="year", type="integer", minimum=1900, maximum=2100),
+            "20x3",
+            "not an integer",
+        ),
+        (
+            Parameter(name="year", type="integer", minimum=1900, maximum=2100),
+            "1800",
+            "below the minimum",
+        ),
         (Parameter(name="day", type="date"), "2023-02-30", "not a date"),
         (Parameter(name="answered", type="boolean"), "maybe", "not a boolean"),
         (Parameter(name="lang", type="enum", values=("fi", "en")), "sv", "not one of"),
@@ -88,9 +101,11 @@ def test_a_wrong_value_names_the_parameter_and_the_reason(
 
 def test_values_become_typed_terms() -> None:
     assert Parameter(name="y", type="integer").to_term("2023") == ox.Literal(
-        "2023", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+        "2023", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+    )
     assert Parameter(name="d", type="date").to_term("2023-12-31").datatype == ox.NamedNode(
-        "http://www.w3.org/2001/XMLSchema#date")
+        "http://www.w3.org/2001/XMLSchema#date"
+    )
     assert Parameter(name="t", type="string", lang="fi").to_term("ohjaus").language == "fi"
 
 

@@ -66,11 +66,20 @@ def _labels(rows: list[dict[str, Any]], column: str) -> set[str]:
 
 def test_every_domain_question_has_a_named_query() -> None:
     expected = {
-        "institution-offers", "training-products-by-competence", "network-members",
-        "organisation-networks", "goal-alignment", "goals-supporting-nothing",
-        "measures-under-goal", "measures-without-responsible-actor", "quality-answers",
-        "forum-phase-gaps", "roadmap-work-packages", "projects-in-region-year",
-        "offer-by-region-and-sector", "label-search",
+        "institution-offers",
+        "training-products-by-competence",
+        "network-members",
+        "organisation-networks",
+        "goal-alignment",
+        "goals-supporting-nothing",
+        "measures-under-goal",
+        "measures-without-responsible-actor",
+        "quality-answers",
+        "forum-phase-gaps",
+        "roadmap-work-packages",
+        "projects-in-region-year",
+        "offer-by-region-and-sector",
+        "label-search",
     }
     assert expected <= {q.name for q in REGISTRY}
 
@@ -81,8 +90,13 @@ def test_jory_has_nine_members_and_two_associated_members(documents: Ask) -> Non
     for row in rows:
         by_role.setdefault(row["roleLabel"], set()).add(row["memberLabel"])
     assert len(by_role["jäsen"]) == 9
-    assert {"Savonia AMK", "Itä-Suomen yliopisto", "Pohjois-Savon ELY-keskus",
-            "Pohjois-Savon Liitto", "Setlementti Puijola"} <= by_role["jäsen"]
+    assert {
+        "Savonia AMK",
+        "Itä-Suomen yliopisto",
+        "Pohjois-Savon ELY-keskus",
+        "Pohjois-Savon Liitto",
+        "Setlementti Puijola",
+    } <= by_role["jäsen"]
     assert by_role["liitännäisjäsen"] == {"Itä-Suomen aluehallintovirasto", "Kuopion kaupunki"}
 
 
@@ -112,11 +126,8 @@ def test_only_goal_two_of_pohjois_savo_supports_a_national_goal(documents: Ask) 
 
 
 def test_regional_goals_one_three_and_four_support_nothing(documents: Ask) -> None:
-    rows = documents("goals-supporting-nothing",
-                     level=ID + "policy-level/maakunnallinen")
-    assert {row["goal"] for row in rows} == {
-        ID + f"goal/pohjois-savo-elo-{n}" for n in (1, 3, 4)
-    }
+    rows = documents("goals-supporting-nothing", level=ID + "policy-level/maakunnallinen")
+    assert {row["goal"] for row in rows} == {ID + f"goal/pohjois-savo-elo-{n}" for n in (1, 3, 4)}
 
 
 def test_measures_under_goal_two_with_their_responsible_actors(documents: Ask) -> None:
@@ -126,10 +137,14 @@ def test_measures_under_goal_two_with_their_responsible_actors(documents: Ask) -
         actors.setdefault(row["measure"], set()).add(row["actor"])
     assert actors == {
         ID + "measure/koulutustarpeiden-ja-osaamiskapeikkojen-kartoitus": {
-            ID + "organisation/pohjois-savon-ely-keskus", ID + "group/te-toimistot",
-            ID + "group/alueen-koulutuksen-jarjestajat"},
+            ID + "organisation/pohjois-savon-ely-keskus",
+            ID + "group/te-toimistot",
+            ID + "group/alueen-koulutuksen-jarjestajat",
+        },
         ID + "measure/ohjaushenkiloston-osaaminen-tyoelamajaksojen-kautta": {
-            ID + "group/te-toimistot", ID + "group/alueen-oppilaitokset"},
+            ID + "group/te-toimistot",
+            ID + "group/alueen-oppilaitokset",
+        },
     }
 
 
@@ -142,17 +157,24 @@ def test_each_roadmap_theme_has_three_work_packages_coordinated_by_myr(documents
     themes: dict[str, set[str]] = {}
     for row in rows:
         themes.setdefault(row["themeLabel"], set()).add(row["workPackageNotation"])
-    assert themes == {name: {"I", "II", "III"} for name in
-                      ("Työelämäpalvelut", "Asiakkaan ohjauspalvelut",
-                       "Osaamisen kehittämiskumppanuus")}
+    assert themes == {
+        name: {"I", "II", "III"}
+        for name in (
+            "Työelämäpalvelut",
+            "Asiakkaan ohjauspalvelut",
+            "Osaamisen kehittämiskumppanuus",
+        )
+    }
     assert {row["coordinator"] for row in rows} == {ID + "organisation/myr-koulutusjaosto"}
 
 
 def test_work_packages_of_one_theme(documents: Ask) -> None:
     rows = documents("roadmap-work-packages", theme=ID + "theme/tyoelamapalvelut")
     assert _labels(rows, "workPackageLabel") == {
-        "Tieto liikkuu verkostoissa", "Proaktiivinen koulutus",
-        "Työelämälähtöinen koulutus vahvistuu"}
+        "Tieto liikkuu verkostoissa",
+        "Proaktiivinen koulutus",
+        "Työelämälähtöinen koulutus vahvistuu",
+    }
 
 
 @pytest.mark.parametrize(
@@ -182,17 +204,21 @@ def test_the_documents_hold_no_offers_products_forums_or_answers(documents: Ask)
 def test_institution_offers_filtered_by_region_and_sector(with_user_data: Ask) -> None:
     everything = with_user_data("institution-offers")
     assert {row["item"] for row in everything} == {
-        ID + "offer/savonia-amk-testilaboratorio", ID + "offer/sakky-testitutkinto"}
-    engineering = with_user_data("institution-offers", sector=ID + "sector/07",
-                                 region=ID + "region/pohjois-savo")
+        ID + "offer/savonia-amk-testilaboratorio",
+        ID + "offer/sakky-testitutkinto",
+    }
+    engineering = with_user_data(
+        "institution-offers", sector=ID + "sector/07", region=ID + "region/pohjois-savo"
+    )
     found = [(row["institutionLabel"], row["kindLabel"], row["regionLabel"]) for row in engineering]
     assert found == [("Savonia AMK", "tila", "Pohjois-Savo")]
     assert with_user_data("institution-offers", region=ID + "region/etela-savo") == []
 
 
 def test_training_products_that_develop_a_competence(with_user_data: Ask) -> None:
-    rows = with_user_data("training-products-by-competence",
-                          competence=ID + "competence/testi-robotiikka")
+    rows = with_user_data(
+        "training-products-by-competence", competence=ID + "competence/testi-robotiikka"
+    )
     assert _labels(rows, "providerLabel") == {"Savonia AMK", "Ylä-Savon ammattiopisto"}
     assert {row["recognisesPriorLearning"] for row in rows} == {True}
 
@@ -204,7 +230,9 @@ def test_forum_phase_gaps_list_what_each_phase_still_lacks(with_user_data: Ask) 
         missing.setdefault(row["forum"], set()).add(row["missing"])
     assert missing == {
         ID + "network/testifoorumi-tekniikka": {
-            ID + "forum-output/osaamiskartta", ID + "forum-output/toimintasuunnitelma"},
+            ID + "forum-output/osaamiskartta",
+            ID + "forum-output/toimintasuunnitelma",
+        },
         ID + "network/testifoorumi-hyvinvointi": {None},
     }
 
@@ -213,8 +241,9 @@ def test_quality_answers_show_the_latest_answer_and_what_is_unanswered(with_user
     rows = with_user_data("quality-answers", organisation=ID + "organisation/savonia-amk")
     values = {row["indicator"].rsplit("-", 1)[1]: row["value"] for row in rows}
     assert values == {"1": 4, "2": 3, "3": None, "4": None}
-    unanswered = with_user_data("quality-answers", organisation=ID + "organisation/savonia-amk",
-                                answered="false")
+    unanswered = with_user_data(
+        "quality-answers", organisation=ID + "organisation/savonia-amk", answered="false"
+    )
     assert len(unanswered) == 2
     assert {row["areaLabel"] for row in rows} == {"Asiakkaan aktivoiminen"}
 
@@ -229,14 +258,23 @@ def test_a_concept_from_the_wrong_scheme_is_refused(documents: Ask) -> None:
 
 def test_the_offer_is_counted_by_region_sector_and_kind(with_user_data: Ask) -> None:
     rows = with_user_data("offer-by-region-and-sector")
-    counts = {(row["regionLabel"], row["offerSector"], row["kindLabel"]):
-              (row["entries"], row["institutions"]) for row in rows}
+    counts = {
+        (row["regionLabel"], row["offerSector"], row["kindLabel"]): (
+            row["entries"],
+            row["institutions"],
+        )
+        for row in rows
+    }
     assert counts == {
         ("Pohjois-Savo", ID + "sector/07", "tila"): (1, 1),
         ("Pohjois-Savo", ID + "sector/09", "tutkinto"): (1, 1),
     }
-    assert with_user_data("offer-by-region-and-sector", sector=ID + "sector/09",
-                          lang="en")[0]["kindLabel"] == "degree"
+    assert (
+        with_user_data("offer-by-region-and-sector", sector=ID + "sector/09", lang="en")[0][
+            "kindLabel"
+        ]
+        == "degree"
+    )
     assert with_user_data("offer-by-region-and-sector", region=ID + "region/etela-savo") == []
 
 

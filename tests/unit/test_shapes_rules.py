@@ -142,7 +142,11 @@ def results(shapes: Graph) -> dict[str, list[Result]]:
     _, found = run_validation(combined, shapes, ontology_graph())
     by_fixture: dict[str, list[Result]] = {}
     for result in found:
-        key = owner.get(result.focus, "(not in a fixture)") if isinstance(result.focus, URIRef) else "(blank node)"
+        key = (
+            owner.get(result.focus, "(not in a fixture)")
+            if isinstance(result.focus, URIRef)
+            else "(blank node)"
+        )
         by_fixture.setdefault(key, []).append(result)
     return by_fixture
 
@@ -211,13 +215,25 @@ def test_every_rule_shape_has_a_breaking_fixture(shapes: Graph) -> None:
 def test_every_constraint_has_a_severity_and_two_messages(shapes: Graph) -> None:
     """Every named shape with a constraint declares its severity and a fi and en message."""
     constraint_predicates = [
-        SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH["in"], SH["or"], SH.node,
-        SH.qualifiedValueShape, SH.uniqueLang, SH.select, SH.nodeKind, SH.minInclusive,
+        SH.minCount,
+        SH.maxCount,
+        SH["class"],
+        SH.datatype,
+        SH["in"],
+        SH["or"],
+        SH.node,
+        SH.qualifiedValueShape,
+        SH.uniqueLang,
+        SH.select,
+        SH.nodeKind,
+        SH.minInclusive,
     ]
     for predicate in constraint_predicates:
         for shape in set(shapes.subjects(predicate, None)):
             if not isinstance(shape, URIRef) or shape == OKS.Agent:
                 continue
             assert shapes.value(shape, SH.severity) is not None, shape
-            languages = {m.language for m in shapes.objects(shape, SH.message) if isinstance(m, Literal)}
+            languages = {
+                m.language for m in shapes.objects(shape, SH.message) if isinstance(m, Literal)
+            }
             assert languages == {"fi", "en"}, shape

@@ -6,7 +6,7 @@ from pyshacl import validate
 from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
-from tests.model import SHACL_SHACL, rdf_files, SHAPES_DIR, shapes_graph
+from tests.model import SHACL_SHACL, SHAPES_DIR, rdf_files, shapes_graph
 
 
 def test_shacl_for_shacl_is_available() -> None:
@@ -17,7 +17,8 @@ def test_shacl_for_shacl_is_available() -> None:
 def test_shapes_conform_to_shacl_for_shacl() -> None:
     """Validating our shapes with shacl-shacl gives no result."""
     conforms, _, text = validate(
-        shapes_graph(), shacl_graph=Graph().parse(SHACL_SHACL, format="turtle"),
+        shapes_graph(),
+        shacl_graph=Graph().parse(SHACL_SHACL, format="turtle"),
         inference="none",
         max_validation_depth=40,
     )
@@ -35,7 +36,8 @@ def test_shacl_for_shacl_catches_a_broken_shape() -> None:
         format="turtle",
     )
     conforms, _, _ = validate(
-        broken, shacl_graph=Graph().parse(SHACL_SHACL, format="turtle"),
+        broken,
+        shacl_graph=Graph().parse(SHACL_SHACL, format="turtle"),
         inference="none",
         max_validation_depth=40,
     )
