@@ -1,4 +1,5 @@
-"""The data in data/ conforms to the shapes, with the ontology loaded, as the service validates it."""
+"""The data in data/ conforms to the shapes, with the ontology loaded, as the service
+validates it."""
 
 from __future__ import annotations
 

@@ -98,7 +98,7 @@ def is_vocabulary_term(term: Node) -> bool:
 
 def graph_terms(graph: Graph) -> Iterator[URIRef]:
     """Predicates and rdf:type objects of a graph: these must all be vocabulary terms."""
-    for s, p, o in graph:
+    for _, p, o in graph:
         yield p  # type: ignore[misc]
         if p == rns.RDF.type and isinstance(o, URIRef):
             yield o

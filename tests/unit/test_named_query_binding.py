@@ -26,7 +26,10 @@ def _store() -> ox.Store:
 
 
 def test_values_block_goes_first_in_the_outer_where_group() -> None:
-    query = "PREFIX ex: <http://example.org/#where{>\nSELECT ?s # WHERE { in a comment\nWHERE {\n ?s ?p ?o }"
+    query = (
+        "PREFIX ex: <http://example.org/#where{>\n"
+        "SELECT ?s # WHERE { in a comment\nWHERE {\n ?s ?p ?o }"
+    )
     bound = bind(query, {"s": ox.NamedNode(EX + "a")})
     assert bound.index("VALUES") > query.index("WHERE {")
     assert "VALUES (?s) { (<http://example.org/a>) }" in bound
