@@ -32,6 +32,7 @@ from service.routes import publishing as publishing_routes
 from service.routes import validation as validation_routes
 from service.routes.caching import CachingMiddleware
 from service.routes.common import AppState
+from service.routes.tools import router as tools_router
 from service.settings import Settings
 from service.store import open_store
 from service.validation.gate import GraphRoles, QualityGate
@@ -100,6 +101,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(named_query_routes.router)
 
     app.include_router(publishing_routes.router)
+    app.include_router(tools_router)
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
     app.add_middleware(CachingMiddleware)
     # Reads are open to any origin; writes stay same-origin (no CORS for POST, PUT, DELETE).

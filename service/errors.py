@@ -166,12 +166,16 @@ class ShapeViolation(ServiceError):
         )
         self.report = report
         self.labels: Labels = labels or {}
+        # Set by a tool's JSON API: the messages by the form fields they concern.
+        self.fields: dict[str, object] | None = None
 
     def problem(self, language: str = "fi") -> dict[str, object]:
         from service.validation.report import summary
 
         body = super().problem()
         body["report"] = summary(self.report, self.labels, language)
+        if self.fields is not None:
+            body["fields"] = self.fields
         return body
 
 

@@ -1,0 +1,11 @@
+"""All the tools' routers as one (the app includes this one)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from service.routes import tools_pages, tools_quality
+
+router = APIRouter()
+for _module in (tools_pages, tools_quality):
+    router.include_router(_module.router)

@@ -1,0 +1,103 @@
+"""What the tools' routers share: the reader's language, page rendering, form bodies and
+who is writing (bearer token or the login session)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from fastapi import Request, Response
+from fastapi.responses import HTMLResponse
+
+from service.errors import Forbidden
+from service.publishing.labels import choose_language, other_language
+from service.publishing.links import Links
+from service.routes.common import app_state, read_body
+from service.tools import html
+from service.tools.records import Ids
+from service.tools.session import COOKIE, authorize_tools, session_value
+
+VARY = "Accept-Language, Cookie"
+
+
+@dataclass(frozen=True)
+class Reader:
+    """The page language and the link builder."""
+
+    lang: str
+    links: Links
+
+
+def reader(request: Request) -> Reader:
+    """The reader's language (`?lang=` first, then Accept-Language) and links keeping it."""
+    param = request.query_params.get("lang")
+    lang = choose_language(request.headers.get("accept-language"), param)
+    chosen = lang if param and param.lower() == lang else None
+    return Reader(lang, Links(app_state(request).settings.base_iri, chosen))
+
+
+def ids(request: Request) -> Ids:
+    """The IRIs the tools use under the configured base."""
+    return Ids(app_state(request).settings.base_iri)
+
+
+def logged_in(request: Request) -> bool:
+    """True when the browser holds a valid session cookie."""
+    token = app_state(request).settings.write_token
+    cookie = request.cookies.get(COOKIE)
+    return bool(token and cookie and cookie == session_value(token))
+
+
+def page(request: Request, template: str, status: int = 200, **context: object) -> Response:
+    """A tool page in the reader's language."""
+    r = reader(request)
+    query = {k: v for k, v in request.query_params.items() if k != "lang"}
+    query["lang"] = other_language(r.lang)
+    switch = f"{request.url.path}?{urlencode(query)}"
+    body = html.render(
+        template,
+        r.lang,
+        switch,
+        links=r.links,
+        logged_in=logged_in(request),
+        login_href=r.links.with_lang("/tools/login", next=request.url.path),
+        **context,
+    )
+    return HTMLResponse(
+        b"" if request.method == "HEAD" else body.encode(),
+        status_code=status,
+        headers={"Vary": VARY, "Content-Language": r.lang, "Cache-Control": "no-store"},
+    )
+
+
+async def form(request: Request) -> dict[str, list[str]]:
+    """An application/x-www-form-urlencoded body as lists of values by name."""
+    settings = app_state(request).settings
+    body = await read_body(request, settings.max_body_bytes)
+    values: dict[str, list[str]] = {}
+    for name, value in parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True):
+        values.setdefault(name, []).append(value)
+    return values
+
+
+def first(values: dict[str, list[str]], name: str) -> str:
+    """The first value of a form field, or ''."""
+    return (values.get(name) or [""])[0]
+
+
+def same_origin(request: Request) -> None:
+    """Refuse a form post that a page of another origin made (beside SameSite cookies)."""
+    origin = request.headers.get("origin")
+    if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
+        raise Forbidden("forms are accepted only from this service's own pages")
+
+
+def writer_name(request: Request) -> str:
+    """Who is writing; Unauthorized or Forbidden when neither token nor session is valid."""
+    settings = app_state(request).settings
+    return authorize_tools(
+        request.headers.get("authorization"),
+        request.cookies.get(COOKIE),
+        settings.write_token,
+        settings.write_token_name,
+    )

@@ -1,0 +1,205 @@
+"""The quality self-assessment: pages with a form per assessment and a JSON API."""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse, RedirectResponse
+
+from service.errors import BadRequest, Forbidden, ParameterProblem, ShapeViolation, Unauthorized
+from service.routes.common import app_state, read_body
+from service.routes.tools_common import first, form, ids, page, reader, same_origin, writer_name
+from service.tools import quality
+from service.tools.forms import FormErrors, errors_from_report
+from service.tools.html import TEXTS
+from service.tools.sparql import lang as lang_literal
+from service.tools.sparql import rows
+
+router = APIRouter(tags=["tools"])
+
+
+def _scale(request: Request, language: str) -> list[tuple[int, str]]:
+    state = app_state(request)
+    return [
+        (int(r["notation"]), r.get("label", ""))
+        for r in rows(state.store, "answer_scale", lang=lang_literal(language))
+    ]
+
+
+@router.get("/tools/quality", include_in_schema=False)
+async def choose(request: Request) -> Response:
+    """Pick an organisation and a date; lists the organisation's assessments."""
+    state, r = app_state(request), reader(request)
+    chosen = request.query_params.get("organisation", "")
+    typed_date = request.query_params.get("date", "")
+    errors = FormErrors()
+    orgs = await state.executor.run(quality.organisations, state.store, ids(request), r.lang)
+    if chosen and typed_date:
+        try:
+            day = quality.parse_date(typed_date)
+        except ParameterProblem:
+            errors.add(
+                "date", "Päivä muodossa VVVV-KK-PP." if r.lang == "fi" else "A date as YYYY-MM-DD."
+            )
+        else:
+            if any(slug == chosen for slug, _ in orgs):
+                return RedirectResponse(r.links.with_lang(f"/tools/quality/{chosen}/{day}"), 303)
+            errors.add("organisation", TEXTS[r.lang]["organisation"] + "?")
+    assessments: list[str] = []
+    if any(slug == chosen for slug, _ in orgs):
+        _, assessments = await state.executor.run(quality.dates, state.store, ids(request), chosen)
+    return page(
+        request,
+        "quality_choose.html",
+        422 if errors else 200,
+        organisations=orgs,
+        chosen=chosen,
+        typed_date=typed_date,
+        errors=errors,
+        assessments=assessments,
+    )
+
+
+async def _show(
+    request: Request,
+    organisation: str,
+    day: str,
+    status: int = 200,
+    errors: FormErrors | None = None,
+    typed: dict[str, str] | None = None,
+) -> Response:
+    state, r = app_state(request), reader(request)
+    assessment = await state.executor.run(
+        quality.load_assessment, state.store, ids(request), organisation, day, r.lang
+    )
+    scale = await state.executor.run(_scale, request, r.lang)
+    return page(
+        request,
+        "quality.html",
+        status,
+        a=assessment,
+        scale=scale,
+        errors=errors,
+        typed=typed or {},
+        saved=request.query_params.get("saved") == "1",
+    )
+
+
+@router.get("/tools/quality/{organisation}/{day}", include_in_schema=False)
+async def show(request: Request, organisation: str, day: str) -> Response:
+    """The assessment's form (resumed when it exists), summary, comparison and gaps."""
+    return await _show(request, organisation, day)
+
+
+@router.post("/tools/quality/{organisation}/{day}", include_in_schema=False)
+async def submit_form(request: Request, organisation: str, day: str) -> Response:
+    """Save the answers; on refusal the form again with the shapes' messages by its fields."""
+    same_origin(request)
+    state, r = app_state(request), reader(request)
+    values = await form(request)
+    assessment = await state.executor.run(
+        quality.load_assessment, state.store, ids(request), organisation, day, r.lang
+    )
+    typed = {name: first(values, name) for name in values}
+    answers = {
+        i.iri: quality.Submitted(
+            first(values, f"value-{i.slug}"), first(values, f"comment-{i.slug}")
+        )
+        for i in assessment.indicators
+    }
+    try:
+        agent = writer_name(request)
+    except (Unauthorized, Forbidden) as exc:
+        errors = FormErrors()
+        errors.add(None, TEXTS[r.lang]["need_login"])
+        return await _show(request, organisation, day, exc.status, errors, typed)
+    try:
+        await state.executor.run(
+            quality.submit,
+            state.writer,
+            state.store,
+            ids(request),
+            organisation,
+            day,
+            answers,
+            agent,
+            r.lang,
+        )
+    except ShapeViolation as exc:
+        fields = quality.field_map(ids(request), assessment, list(answers))
+        errors = errors_from_report(exc.report, fields, r.lang)
+        return await _show(request, organisation, day, 422, errors, typed)
+    return RedirectResponse(
+        r.links.with_lang(f"/tools/quality/{organisation}/{assessment.date}", saved="1"), 303
+    )
+
+
+@router.get("/api/tools/quality/{organisation}")
+async def api_list(request: Request, organisation: str) -> Response:
+    """The dates of the organisation's self-assessments, newest first."""
+    state = app_state(request)
+    org, found = await state.executor.run(quality.dates, state.store, ids(request), organisation)
+    return JSONResponse({"organisation": org, "assessments": found})
+
+
+@router.get("/api/tools/quality/{organisation}/{day}")
+async def api_get(request: Request, organisation: str, day: str) -> Response:
+    """The assessment's answers, summary per area and standard, comparison and gaps."""
+    state, r = app_state(request), reader(request)
+    assessment = await state.executor.run(
+        quality.load_assessment, state.store, ids(request), organisation, day, r.lang
+    )
+    return JSONResponse(assessment.as_json())
+
+
+@router.put("/api/tools/quality/{organisation}/{day}")
+async def api_put(request: Request, organisation: str, day: str) -> Response:
+    """Save the assessment from `{"answers": [{"indicator", "value", "comment"}]}` (replacing
+    an earlier save of that date); 422 with the shapes' report and the fields when refused."""
+    state, r = app_state(request), reader(request)
+    agent = writer_name(request)
+    body = await read_body(request, state.settings.max_body_bytes)
+    answers = _parse_answers(body)
+    try:
+        await state.executor.run(
+            quality.submit,
+            state.writer,
+            state.store,
+            ids(request),
+            organisation,
+            day,
+            answers,
+            agent,
+            r.lang,
+        )
+    except ShapeViolation as exc:
+        assessment = await state.executor.run(
+            quality.load_assessment, state.store, ids(request), organisation, day, r.lang
+        )
+        fields = quality.field_map(ids(request), assessment, list(answers))
+        exc.fields = errors_from_report(exc.report, fields, r.lang).as_json()
+        raise
+    assessment = await state.executor.run(
+        quality.load_assessment, state.store, ids(request), organisation, day, r.lang
+    )
+    return JSONResponse(assessment.as_json())
+
+
+def _parse_answers(body: bytes) -> dict[str, quality.Submitted]:
+    try:
+        document = json.loads(body or b"{}")
+        items = document["answers"]
+        answers = {
+            ox.NamedNode(str(item["indicator"])).value: quality.Submitted(
+                "" if item.get("value") is None else str(item["value"]),
+                str(item.get("comment") or ""),
+            )
+            for item in items
+        }
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise BadRequest(
+            'the body must be JSON {"answers": [{"indicator": IRI, "value": 1-5, "comment": text}]}'
+        ) from exc
+    return answers

@@ -1,0 +1,135 @@
+"""Server-rendered pages of the tools (templates in `templates/tools/`), in the publishing
+pages' layout; the interface's words in Finnish and English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.publishing.html import TEXTS as SITE_TEXTS
+from service.publishing.html import _environment
+from service.publishing.labels import other_language
+
+TEXTS: dict[str, dict[str, str]] = {
+    "fi": {
+        "tools": "Työkalut",
+        "tools_intro": "Verkostojen työkalut: laadun itsearviointi, toimialafoorumien seuranta, "
+        "strategioiden yhteensopivuus, osaamiskartat ja tuotteiden käsittely. Tallennukset "
+        "tarkistetaan samoilla muotosäännöillä kuin muukin tieto.",
+        "login": "Kirjaudu kirjoittamaan",
+        "login_intro": "Tallentaminen vaatii palvelun kirjoitusavaimen. Avain annetaan kerran; "
+        "selain saa istuntoevästeen (HttpOnly, SameSite=Strict), jossa avain ei itse ole.",
+        "token": "Kirjoitusavain",
+        "login_button": "Kirjaudu",
+        "logout": "Kirjaudu ulos",
+        "logged_in": "Olet kirjautunut kirjoittamaan.",
+        "not_logged_in": "Et ole kirjautunut: voit katsoa, mutta tallentaminen vaatii "
+        "kirjautumisen.",
+        "need_login": "Tallentaminen vaatii kirjautumisen.",
+        "bad_token": "Avain ei kelpaa.",
+        "refused": "Tallennusta ei tehty: tiedot eivät täytä sääntöjä. Korjaa merkityt kohdat.",
+        "saved": "Tallennettu.",
+        "save": "Tallenna",
+        "quality": "Laadun itsearviointi",
+        "quality_intro": "Organisaatio vastaa ELO-laadunhallintatyökalun indikaattorikysymyksiin "
+        "asteikolla 1-5. Yksi arviointi organisaatiota ja päivää kohden; arviointia voi jatkaa "
+        "myöhemmin samalla päivällä.",
+        "organisation": "Organisaatio",
+        "date": "Päivä",
+        "open": "Avaa",
+        "scale": "Asteikko",
+        "no_answer": "ei vastausta",
+        "comment": "Kommentti",
+        "answer": "Vastaus",
+        "summary": "Yhteenveto",
+        "area": "Osa-alue",
+        "standard": "Standardi",
+        "indicators": "Indikaattoreita",
+        "answered": "Vastattu",
+        "mean": "Keskiarvo",
+        "previous_mean": "Edellinen keskiarvo",
+        "previous": "Edellinen",
+        "change": "Muutos",
+        "comparison": "Vertailu edelliseen arviointiin",
+        "no_previous": "Organisaatiolla ei ole aiempaa arviointia.",
+        "unanswered": "Vastaamatta",
+        "all_answered": "Kaikkiin indikaattoreihin on vastattu.",
+        "no_standards": "Lähteessä ei ole tämän osa-alueen standardeja.",
+        "assessments": "Arvioinnit",
+        "new_assessment": "Uusi tai jatkettava arviointi",
+        "forums": "Toimialafoorumit",
+        "strategy": "Strategioiden yhteensopivuus",
+        "competence": "Osaamiskartat",
+        "review": "Tuotteiden käsittely",
+        "json": "JSON",
+        "csv": "CSV",
+    },
+    "en": {
+        "tools": "Tools",
+        "tools_intro": "Working tools for the networks: quality self-assessment, sector forum "
+        "tracker, strategy alignment, competence maps and the review of products. What you "
+        "save is checked by the same shapes as all other data.",
+        "login": "Log in to write",
+        "login_intro": "Saving needs the service's write token. You give it once; the browser "
+        "gets a session cookie (HttpOnly, SameSite=Strict) that does not contain the token.",
+        "token": "Write token",
+        "login_button": "Log in",
+        "logout": "Log out",
+        "logged_in": "You are logged in to write.",
+        "not_logged_in": "You are not logged in: you can look, but saving needs a login.",
+        "need_login": "Saving needs a login.",
+        "bad_token": "The token is not valid.",
+        "refused": "Nothing was saved: the data does not meet the rules. Correct the marked "
+        "fields.",
+        "saved": "Saved.",
+        "save": "Save",
+        "quality": "Quality self-assessment",
+        "quality_intro": "An organisation answers the indicator questions of the ELO quality "
+        "tool on a 1-5 scale. One assessment per organisation and date; you can resume it "
+        "later on the same date.",
+        "organisation": "Organisation",
+        "date": "Date",
+        "open": "Open",
+        "scale": "Scale",
+        "no_answer": "no answer",
+        "comment": "Comment",
+        "answer": "Answer",
+        "summary": "Summary",
+        "area": "Area",
+        "standard": "Standard",
+        "indicators": "Indicators",
+        "answered": "Answered",
+        "mean": "Mean",
+        "previous_mean": "Previous mean",
+        "previous": "Previous",
+        "change": "Change",
+        "comparison": "Comparison with the previous assessment",
+        "no_previous": "The organisation has no earlier assessment.",
+        "unanswered": "Unanswered",
+        "all_answered": "Every indicator is answered.",
+        "no_standards": "The source gives no standards for this area.",
+        "assessments": "Assessments",
+        "new_assessment": "New or resumed assessment",
+        "forums": "Sector forums",
+        "strategy": "Strategy alignment",
+        "competence": "Competence maps",
+        "review": "Review of products",
+        "json": "JSON",
+        "csv": "CSV",
+    },
+}
+
+
+def render(template: str, lang: str, switch_href: str, **context: Any) -> str:
+    """Render `tools/{template}` in `lang` with the site's and the tools' words."""
+    words = {**SITE_TEXTS[lang], **TEXTS[lang]}
+    return (
+        _environment()
+        .get_template(f"tools/{template}")
+        .render(
+            lang=lang,
+            t=words,
+            other_lang=other_language(lang),
+            switch_href=switch_href,
+            **context,
+        )
+    )
