@@ -179,6 +179,21 @@ class ShapeViolation(ServiceError):
         return body
 
 
+class PhaseRequirementsMissing(ShapeViolation):
+    """A forum may not move to a lifecycle phase while it lacks what that phase requires: the
+    phase shapes' findings (Warnings in the shapes, findings to report) block a phase change."""
+
+    title = "Phase requirements missing"
+
+    def __init__(self, report: Report, labels: Labels | None = None, phase: str = "") -> None:
+        super().__init__(report, labels)
+        self.detail = (
+            f"the forum lacks {len(report.findings)} of the things the lifecycle phase <{phase}> "
+            "requires; the phase was not changed"
+        )
+        self.args = (self.detail,)
+
+
 def problem_body(error: ServiceError, language: str = "fi") -> bytes:
     """The error serialised as ``application/problem+json``."""
     problem = error.problem(language) if isinstance(error, ShapeViolation) else error.problem()

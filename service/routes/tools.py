@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.routes import tools_pages, tools_quality
+from service.routes import tools_forums, tools_pages, tools_quality
 
 router = APIRouter()
-for _module in (tools_pages, tools_quality):
+for _module in (tools_pages, tools_quality, tools_forums):
     router.include_router(_module.router)
