@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.routes import tools_forums, tools_pages, tools_quality
+from service.routes import tools_forums, tools_pages, tools_quality, tools_strategy
 
 router = APIRouter()
-for _module in (tools_pages, tools_quality, tools_forums):
+for _module in (tools_pages, tools_quality, tools_forums, tools_strategy):
     router.include_router(_module.router)
