@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.routes import tools_forums, tools_pages, tools_quality, tools_strategy
+from service.routes import (
+    tools_competence,
+    tools_forums,
+    tools_pages,
+    tools_quality,
+    tools_strategy,
+)
 
 router = APIRouter()
-for _module in (tools_pages, tools_quality, tools_forums, tools_strategy):
+for _module in (tools_pages, tools_quality, tools_forums, tools_strategy, tools_competence):
     router.include_router(_module.router)

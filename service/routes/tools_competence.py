@@ -1,0 +1,218 @@
+"""Competence maps: the search over all maps, a page per institution with its grouped
+entries, forms to add and edit entries, and the JSON API."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse, RedirectResponse
+
+from service.errors import BadRequest, Forbidden, ParameterProblem, ShapeViolation, Unauthorized
+from service.routes.common import app_state, read_body
+from service.routes.tools_common import first, form, ids, page, reader, same_origin, writer_name
+from service.tools import competence, forums, quality
+from service.tools.forms import FormErrors, errors_from_report
+from service.tools.html import TEXTS
+
+router = APIRouter(tags=["tools"])
+
+
+@router.get("/tools/competence", include_in_schema=False)
+async def search_page(request: Request) -> Response:
+    """Institutions, and who offers competence X in region R."""
+    state, r = app_state(request), reader(request)
+    chosen_competence = request.query_params.get("competence", "")
+    chosen_region = request.query_params.get("region", "")
+    results = await state.executor.run(
+        competence.search, state.store, chosen_competence, chosen_region, r.lang
+    )
+    return page(
+        request,
+        "competence_search.html",
+        organisations=await state.executor.run(
+            quality.organisations, state.store, ids(request), r.lang
+        ),
+        competences=await state.executor.run(competence.competences, state.store, r.lang),
+        regions=await state.executor.run(competence.regions, state.store, r.lang),
+        results=results,
+        chosen_competence=chosen_competence,
+        chosen_region=chosen_region,
+    )
+
+
+async def _map_page(
+    request: Request,
+    slug: str,
+    status: int = 200,
+    errors: FormErrors | None = None,
+    typed: dict[str, list[str]] | None = None,
+    editing: competence.Entry | None = None,
+) -> Response:
+    state, r = app_state(request), reader(request)
+    found = await state.executor.run(competence.load_map, state.store, ids(request), slug, r.lang)
+    return page(
+        request,
+        "competence_map.html",
+        status,
+        map=found,
+        kinds=competence.KINDS,
+        sectors=await state.executor.run(forums.sectors, state.store, ids(request), r.lang),
+        competences=await state.executor.run(competence.competences, state.store, r.lang),
+        errors=errors,
+        typed=typed or {},
+        editing=editing,
+        saved=request.query_params.get("saved") == "1",
+    )
+
+
+@router.get("/tools/competence/{slug}", include_in_schema=False)
+async def map_page(request: Request, slug: str) -> Response:
+    """An institution's competence map with a form for a new entry."""
+    return await _map_page(request, slug)
+
+
+@router.get("/tools/competence/{slug}/entries/{kind}/{local}", include_in_schema=False)
+async def edit_page(request: Request, slug: str, kind: str, local: str) -> Response:
+    """The map with the form filled in with one entry, to edit it."""
+    state, r = app_state(request), reader(request)
+    entry = await state.executor.run(
+        competence.find_entry, state.store, ids(request), slug, f"{kind}/{local}", r.lang
+    )
+    return await _map_page(request, slug, editing=entry)
+
+
+def _entry_form(values: dict[str, list[str]]) -> competence.EntryForm:
+    return competence.EntryForm(
+        first(values, "kind"),
+        first(values, "label_fi"),
+        first(values, "label_en"),
+        first(values, "sector"),
+        tuple(values.get("competences", [])),
+        first(values, "new_competences"),
+    )
+
+
+async def _submit(request: Request, slug: str, existing: str | None) -> Response:
+    same_origin(request)
+    state, r = app_state(request), reader(request)
+    values = await form(request)
+    entry = _entry_form(values)
+    editing = None
+    if existing is not None:
+        editing = await state.executor.run(
+            competence.find_entry, state.store, ids(request), slug, existing, r.lang
+        )
+    errors = FormErrors()
+    try:
+        agent = writer_name(request)
+        await state.executor.run(
+            competence.save_entry,
+            state.writer,
+            state.store,
+            ids(request),
+            slug,
+            entry,
+            agent,
+            existing,
+        )
+    except (Unauthorized, Forbidden) as exc:
+        errors.add(None, TEXTS[r.lang]["need_login"])
+        return await _map_page(request, slug, exc.status, errors, values, editing)
+    except ShapeViolation as exc:
+        fields = competence.entry_fields(ids(request), slug, entry, existing)
+        errors = errors_from_report(exc.report, fields, r.lang)
+        return await _map_page(request, slug, exc.status, errors, values, editing)
+    except ParameterProblem as exc:
+        errors.add(exc.parameter, exc.reason)
+        return await _map_page(request, slug, exc.status, errors, values, editing)
+    return RedirectResponse(r.links.with_lang(f"/tools/competence/{slug}", saved="1"), 303)
+
+
+@router.post("/tools/competence/{slug}/entries", include_in_schema=False)
+async def add_entry(request: Request, slug: str) -> Response:
+    """Add an entry to the institution's map."""
+    return await _submit(request, slug, None)
+
+
+@router.post("/tools/competence/{slug}/entries/{kind}/{local}", include_in_schema=False)
+async def edit_entry(request: Request, slug: str, kind: str, local: str) -> Response:
+    """Replace an entry made with the tool."""
+    return await _submit(request, slug, f"{kind}/{local}")
+
+
+@router.get("/api/tools/competence/search")
+async def api_search(request: Request) -> Response:
+    """Who offers `competence` (IRI) in `region` (IRI); either may be left out."""
+    state, r = app_state(request), reader(request)
+    results = await state.executor.run(
+        competence.search,
+        state.store,
+        request.query_params.get("competence", ""),
+        request.query_params.get("region", ""),
+        r.lang,
+    )
+    return JSONResponse({"results": results})
+
+
+@router.get("/api/tools/competence/{slug}")
+async def api_map(request: Request, slug: str) -> Response:
+    """The institution's competence map, grouped."""
+    state, r = app_state(request), reader(request)
+    found = await state.executor.run(competence.load_map, state.store, ids(request), slug, r.lang)
+    return JSONResponse(found.as_json())
+
+
+async def _json_entry(request: Request) -> competence.EntryForm:
+    body = await read_body(request, app_state(request).settings.max_body_bytes)
+    try:
+        d = json.loads(body or b"{}")
+        if not isinstance(d, dict):
+            raise TypeError
+        listed = d.get("competences") or []
+        if not isinstance(listed, list):
+            raise TypeError
+        return competence.EntryForm(
+            str(d.get("kind", "")),
+            str(d.get("label_fi", "")),
+            str(d.get("label_en", "")),
+            str(d.get("sector", "")),
+            tuple(str(c) for c in listed),
+            str(d.get("new_competences", "")),
+        )
+    except (ValueError, TypeError) as exc:
+        raise BadRequest(
+            'the body must be JSON {"kind", "label_fi", "label_en", "sector", "competences": []}'
+        ) from exc
+
+
+@router.post("/api/tools/competence/{slug}/entries")
+async def api_add(request: Request, slug: str) -> Response:
+    """Add an entry; 201 with its path, 422 with the shapes' report when refused."""
+    state = app_state(request)
+    agent = writer_name(request)
+    entry = await _json_entry(request)
+    path, _ = await state.executor.run(
+        competence.save_entry, state.writer, state.store, ids(request), slug, entry, agent, None
+    )
+    location = f"/api/tools/competence/{slug}/entries/{path}"
+    return JSONResponse({"entry": path}, status_code=201, headers={"Location": location})
+
+
+@router.put("/api/tools/competence/{slug}/entries/{kind}/{local}")
+async def api_edit(request: Request, slug: str, kind: str, local: str) -> Response:
+    """Replace an entry made with the tool."""
+    state = app_state(request)
+    agent = writer_name(request)
+    entry = await _json_entry(request)
+    path, _ = await state.executor.run(
+        competence.save_entry,
+        state.writer,
+        state.store,
+        ids(request),
+        slug,
+        entry,
+        agent,
+        f"{kind}/{local}",
+    )
+    return JSONResponse({"entry": path})

@@ -1,0 +1,296 @@
+"""Competence maps: per institution its degrees, trainings, facilities, equipment, experts and
+projects (and training products), grouped, with the sectors and competences they serve;
+entries added and edited through a form the shapes validate; and the search "who offers
+competence X in region R" over all maps.
+
+An entry is `ok:Degree`, `ok:Training`, `ok:Facility`, `ok:Equipment` or `ok:Expert` with
+`schema:provider` the institution (a project: `ok:Project` with `ok:carriedOutBy`), `ok:sector`
+and `schema:teaches` → `ok:Competence`; the institution's `ok:CompetenceMap` lists it with
+`ok:hasEntry`. Competences typed in the form become concepts of the tools' competence scheme.
+Each entry is one record graph, replaced when edited."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from service.errors import NotFound, ParameterProblem
+from service.store.base import Store
+from service.tools import sparql
+from service.tools.forms import FieldMap
+from service.tools.quality import organisation_label
+from service.tools.records import (
+    DCT,
+    OK,
+    RDF_TYPE,
+    SKOS,
+    Ids,
+    context,
+    labelled,
+    save,
+    slugify,
+    term,
+)
+from service.writes import Writer, WriteResult
+
+SCHEMA = "http://schema.org/"
+# Form value → class; the order is the order of the groups on the page.
+KINDS = {
+    "tutkinto": "Degree",
+    "koulutus": "Training",
+    "tila": "Facility",
+    "laite": "Equipment",
+    "asiantuntija": "Expert",
+    "hanke": "Project",
+}
+GROUPS = (*KINDS.values(), "TrainingProduct")
+SCHEME_SLUG = "tyokaluilla-kirjatut-osaamiset"
+
+
+@dataclass
+class Entry:
+    """One thing an institution offers."""
+
+    iri: str
+    cls: str
+    label: str
+    label_en: str = ""
+    sector: str = ""
+    sector_label: str = ""
+    competences: dict[str, str] = field(default_factory=dict)
+    editable: bool = False
+    slug: str = ""
+
+    @property
+    def kind(self) -> str:
+        """The form value of its class."""
+        return next((k for k, c in KINDS.items() if c == self.cls), "")
+
+
+@dataclass
+class Map:
+    """An institution's competence map, grouped by class."""
+
+    organisation: str
+    slug: str
+    label: str
+    groups: dict[str, list[Entry]]
+
+    def as_json(self) -> dict[str, object]:
+        """The map for the API."""
+        return {
+            "organisation": self.organisation,
+            "label": self.label,
+            "groups": {
+                cls: [
+                    {
+                        "entry": e.iri,
+                        "label": e.label,
+                        "sector": e.sector or None,
+                        "competences": [
+                            {"competence": c, "label": name} for c, name in e.competences.items()
+                        ],
+                    }
+                    for e in entries
+                ]
+                for cls, entries in self.groups.items()
+            },
+        }
+
+
+def _entry_path(ids: Ids, slug: str, iri: str) -> tuple[str, str] | None:
+    """(kind of IRI, slug) of an entry the tool made for `slug`, else None."""
+    for kind in ("offer", "project"):
+        if (local := ids.slug_of(iri, kind)) is not None:
+            return kind, local
+    return None
+
+
+def entry_graph(ids: Ids, org_slug: str, kind: str, local: str) -> str:
+    """The record graph of an entry."""
+    return ids.graph("competence-map", org_slug, f"{kind}-{local}")
+
+
+def load_map(store: Store, ids: Ids, slug: str, language: str) -> Map:
+    """The institution's map; NotFound for an unknown organisation."""
+    org, label = organisation_label(store, ids, slug, language)
+    entries: dict[str, Entry] = {}
+    for r in sparql.rows(
+        store, "competence_entries", provider=ox.NamedNode(org), lang=sparql.lang(language)
+    ):
+        e = entries.get(r["entry"])
+        if e is None:
+            path = _entry_path(ids, slug, r["entry"])
+            editable = path is not None and store.has_graph(entry_graph(ids, slug, *path))
+            e = entries[r["entry"]] = Entry(
+                r["entry"],
+                r["class"].rsplit("#", 1)[-1],
+                r.get("label", r["entry"]),
+                r.get("labelEn", ""),
+                r.get("sector", ""),
+                r.get("sectorLabel", ""),
+                editable=editable,
+                slug=f"{path[0]}/{path[1]}" if path else "",
+            )
+        if "competence" in r:
+            e.competences[r["competence"]] = r.get("competenceLabel", r["competence"])
+    groups: dict[str, list[Entry]] = {cls: [] for cls in GROUPS}
+    for e in entries.values():
+        groups.setdefault(e.cls, []).append(e)
+    return Map(org, slug, label, groups)
+
+
+def competences(store: Store, language: str) -> list[tuple[str, str]]:
+    """(IRI, label) of every competence."""
+    return [
+        (r["competence"], r.get("label", r["competence"]))
+        for r in sparql.rows(store, "competences", lang=sparql.lang(language))
+    ]
+
+
+def regions(store: Store, language: str) -> list[tuple[str, str]]:
+    """(IRI, label) of the regions organisations are in."""
+    return [
+        (r["region"], r.get("label", r["region"]))
+        for r in sparql.rows(store, "regions", lang=sparql.lang(language))
+    ]
+
+
+def search(store: Store, competence: str, region: str, language: str) -> list[dict[str, str]]:
+    """Who offers `competence` in `region` (either may be empty for any)."""
+    values: dict[str, ox.NamedNode | ox.Literal] = {"lang": sparql.lang(language)}
+    for name, value in (("wantCompetence", competence), ("wantRegion", region)):
+        if value.strip():
+            try:
+                values[name] = ox.NamedNode(value.strip())
+            except ValueError as exc:
+                raise ParameterProblem(name, "an IRI is required") from exc
+    return sparql.rows(store, "competence_search", **values)
+
+
+@dataclass(frozen=True)
+class EntryForm:
+    """An entry as the user typed it."""
+
+    kind: str
+    label_fi: str
+    label_en: str = ""
+    sector: str = ""
+    competences: Sequence[str] = ()
+    new_competences: str = ""
+
+
+def _scheme_triples(ids: Ids) -> list[ox.Triple]:
+    scheme = ids.instance("scheme", SCHEME_SLUG)
+    return [
+        ox.Triple(scheme, RDF_TYPE, term(SKOS, "ConceptScheme")),
+        *labelled(scheme, "Työkaluilla kirjatut osaamiset", "Competences recorded with the tools"),
+        ox.Triple(scheme, term(DCT, "source"), ids.document),
+    ]
+
+
+def _iri(value: str, parameter: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(value.strip())
+    except ValueError as exc:
+        raise ParameterProblem(parameter, "an IRI is required") from exc
+
+
+def save_entry(
+    writer: Writer,
+    store: Store,
+    ids: Ids,
+    org_slug: str,
+    entry: EntryForm,
+    agent: str,
+    existing: str | None = None,
+) -> tuple[str, WriteResult]:
+    """Add an entry (or replace `existing`, "offer/…" or "project/…", made with the tool);
+    returns its path. ShapeViolation, nothing changed, when the shapes refuse it."""
+    org, org_label = organisation_label(store, ids, org_slug, "fi")
+    cls = KINDS.get(entry.kind)
+    if cls is None:
+        raise ParameterProblem("kind", "one of " + ", ".join(KINDS))
+    kind = "project" if cls == "Project" else "offer"
+    if existing is not None:
+        path_kind, _, local = existing.partition("/")
+        if path_kind != kind or not store.has_graph(entry_graph(ids, org_slug, path_kind, local)):
+            raise NotFound(f"no entry {existing} made with the tools for {org_slug}")
+    else:
+        local = (
+            slugify(entry.label_fi)
+            if kind == "project"
+            else f"{org_slug}-{slugify(entry.label_fi)}"
+        )
+    node = ids.instance(kind, local)
+    link = term(OK, "carriedOutBy") if kind == "project" else term(SCHEMA, "provider")
+    triples = [
+        ox.Triple(node, RDF_TYPE, term(OK, cls)),
+        *labelled(node, entry.label_fi.strip(), entry.label_en.strip()),
+        ox.Triple(node, link, ox.NamedNode(org)),
+        ox.Triple(node, term(DCT, "source"), ids.document),
+    ]
+    if entry.sector.strip():
+        triples.append(ox.Triple(node, term(OK, "sector"), _iri(entry.sector, "sector")))
+    for value in entry.competences:
+        if value.strip():
+            triples.append(ox.Triple(node, term(SCHEMA, "teaches"), _iri(value, "competences")))
+    records: dict[str, list[ox.Triple]] = {ids.graph("competence-scheme"): _scheme_triples(ids)}
+    for name in (n.strip() for n in entry.new_competences.split(",")):
+        if not name:
+            continue
+        competence = ids.instance("competence", slugify(name))
+        triples.append(ox.Triple(node, term(SCHEMA, "teaches"), competence))
+        if not store.match(competence, RDF_TYPE, None):
+            records[ids.graph("competences", slugify(name))] = [
+                ox.Triple(competence, RDF_TYPE, term(OK, "Competence")),
+                ox.Triple(competence, RDF_TYPE, term(SKOS, "Concept")),
+                *labelled(competence, name, ""),
+                ox.Triple(competence, term(SKOS, "inScheme"), ids.instance("scheme", SCHEME_SLUG)),
+                ox.Triple(competence, term(DCT, "source"), ids.document),
+            ]
+    if kind == "offer":
+        competence_map = ids.instance("output", f"{org_slug}-osaamiskartta")
+        triples += [
+            ox.Triple(competence_map, RDF_TYPE, term(OK, "CompetenceMap")),
+            *labelled(
+                competence_map, f"{org_label}: osaamiskartta", f"{org_label}: competence map"
+            ),
+            ox.Triple(competence_map, term(DCT, "source"), ids.document),
+            ox.Triple(competence_map, term(OK, "hasEntry"), node),
+        ]
+    records[entry_graph(ids, org_slug, kind, local)] = triples
+    result = save(writer, ids, records, context("competence map", agent))
+    return f"{kind}/{local}", result
+
+
+def entry_fields(ids: Ids, org_slug: str, entry: EntryForm, existing: str | None) -> FieldMap:
+    """Where the findings about an entry go on the form."""
+    cls = KINDS.get(entry.kind, "")
+    kind = "project" if cls == "Project" else "offer"
+    if existing is not None:
+        kind, _, local = existing.partition("/")
+    else:
+        local = (
+            slugify(entry.label_fi)
+            if kind == "project"
+            else f"{org_slug}-{slugify(entry.label_fi)}"
+        )
+    node = ids.instance(kind, local).value
+    return {
+        (node, SKOS + "prefLabel"): "label_fi",
+        (node, OK + "sector"): "sector",
+        (node, SCHEMA + "teaches"): "competences",
+        (node, None): "label_fi",
+    }
+
+
+def find_entry(store: Store, ids: Ids, org_slug: str, path: str, language: str) -> Entry:
+    """An entry made with the tool, for its edit form."""
+    for entries in load_map(store, ids, org_slug, language).groups.values():
+        for e in entries:
+            if e.slug == path and e.editable:
+                return e
+    raise NotFound(f"no entry {path} made with the tools for {org_slug}")

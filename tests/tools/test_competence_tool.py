@@ -1,0 +1,132 @@
+"""Competence maps over HTTP: entries added and edited through the gate (API and form), the
+map grouped by kind, the search "who offers competence X in region R", refusals unchanged."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.conftest import Service
+from tests.tools.conftest import ID, dump_digest
+
+REGION = ID + "region/"
+
+
+def test_entries_are_grouped_and_found_by_competence_and_region(
+    client: httpx.Client, tools_service: Service
+) -> None:
+    auth = tools_service.auth
+    r = client.post(
+        "/api/tools/competence/ysao/entries",
+        json={
+            "kind": "tila",
+            "label_fi": "Hitsauspaja",
+            "label_en": "Welding workshop",
+            "sector": ID + "sector/07",
+            "new_competences": "Hitsaus, Levytyö",
+        },
+        headers=auth,
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["entry"] == "offer/ysao-hitsauspaja"
+    r = client.post(
+        "/api/tools/competence/ysao/entries",
+        json={
+            "kind": "hanke",
+            "label_fi": "Hitsauksen kehittämishanke",
+            "competences": [ID + "competence/hitsaus"],
+        },
+        headers=auth,
+    )
+    assert r.status_code == 201, r.text
+    groups = client.get("/api/tools/competence/ysao").json()["groups"]
+    assert [e["label"] for e in groups["Facility"]] == ["Hitsauspaja"]
+    assert {c["label"] for c in groups["Facility"][0]["competences"]} == {"Hitsaus", "Levytyö"}
+    assert [e["entry"] for e in groups["Project"]] == [ID + "project/hitsauksen-kehittamishanke"]
+
+    found = client.get(
+        "/api/tools/competence/search",
+        params={"competence": ID + "competence/hitsaus", "region": REGION + "pohjois-savo"},
+    ).json()["results"]
+    assert {(x["offer"], x["provider"]) for x in found} == {
+        (ID + "offer/ysao-hitsauspaja", ID + "organisation/ysao"),
+        (ID + "project/hitsauksen-kehittamishanke", ID + "organisation/ysao"),
+    }
+    elsewhere = client.get(
+        "/api/tools/competence/search",
+        params={"competence": ID + "competence/hitsaus", "region": REGION + "varsinais-suomi"},
+    ).json()["results"]
+    assert elsewhere == []
+    page = client.get(
+        "/tools/competence",
+        params={"competence": ID + "competence/hitsaus", "region": REGION + "pohjois-savo"},
+    )
+    assert page.status_code == 200 and "Hitsauspaja" in page.text
+
+
+def test_refused_entry_names_the_field_and_changes_nothing(
+    client: httpx.Client, tools_service: Service
+) -> None:
+    before = dump_digest(client)
+    r = client.post(
+        "/api/tools/competence/sakky/entries",
+        json={"kind": "laite", "label_fi": "Sorvi", "sector": ID + "organisation/sakky"},
+        headers=tools_service.auth,
+    )
+    assert r.status_code == 422
+    assert r.json()["report"]["results"][0]["shape"].endswith("#CompetenceMapItem-sector")
+    assert dump_digest(client) == before
+    r = client.post(
+        "/api/tools/competence/sakky/entries", json={"kind": "x"}, headers=tools_service.auth
+    )
+    assert r.status_code == 400
+    assert client.get("/api/tools/competence/nobody").status_code == 404
+    assert dump_digest(client) == before
+
+
+def test_form_adds_and_edits_an_entry_and_keeps_a_refused_one(session: httpx.Client) -> None:
+    r = session.post(
+        "/tools/competence/sakky/entries",
+        data={
+            "kind": "koulutus",
+            "label_fi": "Lähihoitajan täydennyskoulutus",
+            "sector": ID + "sector/09",
+            "new_competences": "Kotihoito",
+        },
+    )
+    assert r.status_code == 303, r.text
+    path = "/tools/competence/sakky/entries/offer/sakky-lahihoitajan-taydennyskoulutus"
+    edit = session.get(path)
+    assert edit.status_code == 200 and 'value="Lähihoitajan täydennyskoulutus"' in edit.text
+    r = session.post(
+        path,
+        data={
+            "kind": "koulutus",
+            "label_fi": "Lähihoitajan täydennyskoulutus",
+            "label_en": "Further training for practical nurses",
+            "sector": ID + "sector/09",
+            "competences": ID + "competence/kotihoito",
+        },
+    )
+    assert r.status_code == 303
+    entry = session.get("/api/tools/competence/sakky").json()["groups"]["Training"][0]
+    assert entry["competences"] == [
+        {"competence": ID + "competence/kotihoito", "label": "Kotihoito"}
+    ]
+
+    before = dump_digest(session)
+    r = session.post(
+        path,
+        data={
+            "kind": "koulutus",
+            "label_fi": "",
+            "label_en": "Only English now",
+            "sector": ID + "sector/09",
+        },
+    )
+    assert r.status_code == 422
+    start = r.text.index('id="err-label_fi"')
+    assert "suomenkielinen skos:prefLabel" in r.text[start : start + 300]
+    assert 'value="Only English now"' in r.text
+    assert dump_digest(session) == before
+    # Entries the tool did not make are not edited here.
+    assert session.get("/tools/competence/sakky/entries/offer/unknown").status_code == 404
