@@ -9,9 +9,17 @@ from service.routes import (
     tools_forums,
     tools_pages,
     tools_quality,
+    tools_review,
     tools_strategy,
 )
 
 router = APIRouter()
-for _module in (tools_pages, tools_quality, tools_forums, tools_strategy, tools_competence):
+for _module in (
+    tools_pages,
+    tools_quality,
+    tools_forums,
+    tools_strategy,
+    tools_competence,
+    tools_review,
+):
     router.include_router(_module.router)
