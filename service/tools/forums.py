@@ -312,10 +312,12 @@ def output_fields(
     ids: Ids, forum_slug: str, kind: str, label_fi: str, organisation: str
 ) -> FieldMap:
     """Where the findings about a new output go on the form."""
+    if kind not in OUTPUT_KINDS:
+        return {}
     skos = "http://www.w3.org/2004/02/skos/core#prefLabel"
     node = _output_subject(ids, forum_slug, kind, label_fi).value
     measure = ids.instance("measure", f"{forum_slug}-{slugify(label_fi)}").value
-    member = organisation.rsplit("/", 1)[-1] if organisation else slugify(label_fi)
+    member = slugify(organisation.rsplit("/", 1)[-1]) if organisation else slugify(label_fi)
     membership = ids.instance("membership", f"{forum_slug}-{slugify(member)}").value
     return {
         (node, skos): "label_fi",
