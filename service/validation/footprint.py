@@ -111,7 +111,9 @@ def footprint_of_update(update: str, base_iri: str | None = None) -> Footprint:
     except Exception as exc:  # rdflib raises plain exceptions for e.g. undefined prefixes
         raise SyntaxProblem(f"SPARQL update: {exc}", language="SPARQL update") from exc
     footprint = Footprint()
-    for op in parsed.algebra:
+    # An update with no operations (empty, or only a prologue) is valid SPARQL; rdflib then
+    # returns a bare list instead of an Update.
+    for op in getattr(parsed, "algebra", ()):
         name = op.name
         if name == "Load":
             raise BadRequest("LOAD is not allowed: the service fetches nothing from the web")
