@@ -133,46 +133,61 @@ def phases(store: Store, language: str) -> list[Phase]:
 
 
 def overview(store: Store, ids: Ids, language: str) -> list[Forum]:
-    """Every forum with what it lacks for its phase."""
-    return [
-        load_forum(store, ids, slug, language)
-        for r in sparql.rows(store, "forums", lang=sparql.lang(language))
-        if (slug := ids.slug_of(r["forum"], "network"))
-    ]
+    """Every forum with what it lacks for its phase (three queries for all of them)."""
+    lang = sparql.lang(language)
+    return _forums(
+        ids,
+        sparql.rows(store, "forums", lang=lang),
+        phases(store, language),
+        sparql.rows(store, "forum_outputs", lang=lang),
+    )
+
+
+def _forums(
+    ids: Ids, found: list[sparql.Row], all_phases: list[Phase], outputs: list[sparql.Row]
+) -> list[Forum]:
+    by_forum: dict[str, list[Output]] = {}
+    for r in outputs:
+        by_forum.setdefault(r["forum"], []).append(
+            Output(
+                r["kind"],
+                r["kind"].rsplit("/", 1)[-1],
+                r.get("kindLabel", ""),
+                int(r["since"]),
+                r.get("has") == "true",
+            )
+        )
+    forums: list[Forum] = []
+    for row in found:
+        slug = ids.slug_of(row["forum"], "network")
+        # A forum with two sectors comes twice; it is listed once.
+        if slug is None or any(f.iri == row["forum"] for f in forums):
+            continue
+        phase = next((p for p in all_phases if p.iri == row.get("phase")), None)
+        forums.append(
+            Forum(
+                row["forum"],
+                slug,
+                row.get("label", slug),
+                row.get("sectorLabel", ""),
+                phase,
+                all_phases,
+                by_forum.get(row["forum"], []),
+            )
+        )
+    return forums
 
 
 def load_forum(store: Store, ids: Ids, slug: str, language: str) -> Forum:
     """One forum; NotFound when the graph has no sector forum of that name."""
     iri = ids.instance("network", slug)
-    found = [
-        r
-        for r in sparql.rows(store, "forums", lang=sparql.lang(language))
-        if r["forum"] == iri.value
-    ]
-    if not found:
+    lang = sparql.lang(language)
+    found = sparql.rows(store, "forums", forum=iri, lang=lang)
+    outputs = sparql.rows(store, "forum_outputs", forum=iri, lang=lang)
+    forums = _forums(ids, found, phases(store, language), outputs)
+    if not forums:
         raise NotFound(f"the graph has no sector forum <{iri.value}>")
-    row = found[0]
-    all_phases = phases(store, language)
-    phase = next((p for p in all_phases if p.iri == row.get("phase")), None)
-    outputs = [
-        Output(
-            r["kind"],
-            r["kind"].rsplit("/", 1)[-1],
-            r.get("kindLabel", ""),
-            int(r["since"]),
-            r.get("has") == "true",
-        )
-        for r in sparql.rows(store, "forum_outputs", forum=iri, lang=sparql.lang(language))
-    ]
-    return Forum(
-        iri.value,
-        slug,
-        row.get("label", slug),
-        row.get("sectorLabel", ""),
-        phase,
-        all_phases,
-        outputs,
-    )
+    return forums[0]
 
 
 def sectors(store: Store, ids: Ids, language: str) -> list[tuple[str, str]]:
