@@ -35,6 +35,21 @@ def seeds(delta: Delta) -> set[Node]:
     )
 
 
+def focus_seeds(delta: Delta, model: ShapesModel) -> set[Node]:
+    """The changed nodes whose own data the shapes read differently after the change.
+
+    A changed triple changes what its subject's shapes see. Its object's outgoing data is
+    unchanged, so the object (and what reaches it) is affected only when something reads its
+    incoming triples: an inverse path or an ``sh:targetObjectsOf`` over that predicate. Leaving
+    the other objects out keeps a shared object (a source document, a sector, an institution
+    that thousands of things point at) from pulling its whole neighbourhood into every write.
+    """
+    changed = delta.added | delta.removed
+    return _nodes(q.subject for q in changed) | _nodes(
+        q.object for q in changed if q.predicate in model.inverse
+    )
+
+
 def focus_nodes(start: set[Node], reads: DataReads, model: ShapesModel) -> set[Node]:
     """The seeds and every node within the shapes' reach of them."""
     focus = set(start)
