@@ -47,8 +47,9 @@ def _child(mode: str, store_dir: str, synth: str) -> None:
     print(time.perf_counter() - start)
 
 
-def measure(mode: str, synth: Path) -> tuple[float, int]:
-    """Seconds and peak resident memory (bytes) of one load in a fresh process."""
+def measure(mode: str, synth: Path, keep: Path | None = None) -> tuple[float, int]:
+    """Seconds and peak resident memory (bytes) of one load in a fresh process; with
+    ``keep``, the loaded store is kept there for the other benchmarks."""
     store_dir = WORK / f"load-{mode}"
     shutil.rmtree(store_dir, ignore_errors=True)
     process = subprocess.Popen(
@@ -61,18 +62,28 @@ def measure(mode: str, synth: Path) -> tuple[float, int]:
     _, status, usage = os.wait4(process.pid, 0)
     if status != 0:
         raise RuntimeError(f"{mode} load failed")
+    if keep is not None and not (keep / ".loaded").exists():
+        shutil.rmtree(keep, ignore_errors=True)
+        store_dir.rename(keep)
+        (keep / ".loaded").touch()
     shutil.rmtree(store_dir, ignore_errors=True)
     return float(output.decode().strip().splitlines()[-1]), usage.ru_maxrss * 1024
 
 
-def run(sizes: list[tuple[int, Path]], times: int) -> tuple[str, dict[str, list[float]]]:
-    """The load table in Markdown, and the medians for the chart."""
+def run(
+    sizes: list[tuple[int, Path]], times: int, once_above: int
+) -> tuple[str, dict[str, list[float]]]:
+    """The load table in Markdown, and the medians for the chart; sizes above ``once_above``
+    are loaded once per mode."""
     rows = []
     chart: dict[str, list[float]] = {"service": [], "pyoxigraph": []}
     for size, synth in sizes:
         results: dict[str, tuple[Stats, int]] = {}
         for mode in ("service", "pyoxigraph"):
-            samples = [measure(mode, synth) for _ in range(times)]
+            keep = WORK / f"{'store' if mode == 'service' else 'oxstore'}-{size}"
+            samples = [
+                measure(mode, synth, keep) for _ in range(times if size <= once_above else 1)
+            ]
             results[mode] = (
                 Stats.of([s for s, _ in samples]),
                 max(m for _, m in samples),
