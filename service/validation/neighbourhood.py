@@ -82,7 +82,10 @@ def subgraph(
             triples |= outgoing
             # Classes are covered by the hierarchy; following rdf:type would pull in the ontology.
             reached |= _nodes(t.object for t in outgoing if t.predicate != RDF_TYPE)
-            incoming = {t for t in reads.triples(None, None, node) if t.predicate in model.inverse}
+            # Only inverse paths read incoming triples: look those predicates up directly
+            # rather than scanning everything that points at the node (a shared node such as
+            # the source document has an incoming triple from nearly every resource).
+            incoming = {t for p in model.inverse for t in reads.triples(None, p, node)}
             triples |= incoming
             reached |= _nodes(t.subject for t in incoming)
         seen |= frontier
