@@ -136,6 +136,10 @@ def run(
             vs_floor = f"{median / floor:.0%}" if floor else "–"
             peer_rps = statistics.median(peer[0]) if peer else 0.0
             vs_peer = f"{median / peer_rps:.1f}×" if peer_rps else "–"
+            if not max(rps):
+                no_answer = "0: no answer within a run"
+                rows.append((label, name, no_answer, "–", "–", "0%", "–", errors))
+                continue
             rows.append(
                 (
                     label,

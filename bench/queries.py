@@ -23,7 +23,12 @@ from service.named_queries.runner import Page
 
 
 def _params(query: NamedQuery) -> dict[str, str]:
-    return {p.name: p.example for p in query.parameters if p.required and p.example}
+    """Required parameters set to their examples, and the label language given explicitly
+    (the service would otherwise take it from Accept-Language, the engine from the default)."""
+    params = {p.name: p.example for p in query.parameters if p.required and p.example}
+    if query.parameter("lang") is not None:
+        params["lang"] = "fi"
+    return params
 
 
 def _engine_text(query: NamedQuery, params: dict[str, str]) -> str:

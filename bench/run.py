@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             header(
                 "Named-query latency: the service beside the engine alone",
                 "Each named query through `GET /api/queries/{name}` (SPARQL JSON, first page of 100, "
-                "required parameters set to their documented examples), one request at a time on "
+                "required parameters set to their documented examples, `lang=fi`), one request at a time on "
                 "loopback, beside the same bound query text run on pyoxigraph in-process over a "
                 "store loaded from the same files and serialised as SPARQL JSON. Target (issue 10): "
                 "service median within 1.2× the engine's plus 1 ms. A query that takes over 1 s on "
