@@ -44,9 +44,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check service tests
 	$(BIN)/ruff format --check service tests
 
+# Benchmarks (not tests): Markdown tables and PNG charts in bench/results/. wrk is the load
+# generator (Debian package). BENCH_ARGS passes options, e.g. BENCH_ARGS="--sizes 100000".
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test,bench]'
-	@if [ -d bench ]; then $(BIN)/python -m pytest -q bench; else echo "no benchmarks yet"; fi
+	command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(APT_INSTALL) wrk; }
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var web/node_modules service/static/vendor

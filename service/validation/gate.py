@@ -11,7 +11,13 @@ from rdflib import Graph
 from service.store.base import Store
 from service.validation.delta import Delta
 from service.validation.model import ShapesModel
-from service.validation.neighbourhood import SUBCLASS_OF, focus_nodes, seeds, subgraph
+from service.validation.neighbourhood import (
+    SUBCLASS_OF,
+    focus_nodes,
+    focus_seeds,
+    seeds,
+    subgraph,
+)
 from service.validation.reads import DataReads
 from service.validation.results import Finding, Report
 from service.validation.terms import to_oxigraph, to_rdflib
@@ -103,7 +109,7 @@ class QualityGate:
             model = self.model()
             after = self.reads(delta if pending else None)
             changed = seeds(visible)
-            focus = focus_nodes(changed, after, model)
+            focus = focus_nodes(focus_seeds(visible, model), after, model)
             report = run_shacl(subgraph(focus, after, model, self.hierarchy()), model, focus)
             blocking = not report.conforms and self.store_has_violations
             reached = {

@@ -35,6 +35,21 @@ def seeds(delta: Delta) -> set[Node]:
     )
 
 
+def focus_seeds(delta: Delta, model: ShapesModel) -> set[Node]:
+    """The changed nodes whose own data the shapes read differently after the change.
+
+    A changed triple changes what its subject's shapes see. Its object's outgoing data is
+    unchanged, so the object (and what reaches it) is affected only when something reads its
+    incoming triples: an inverse path or an ``sh:targetObjectsOf`` over that predicate. Leaving
+    the other objects out keeps a shared object (a source document, a sector, an institution
+    that thousands of things point at) from pulling its whole neighbourhood into every write.
+    """
+    changed = delta.added | delta.removed
+    return _nodes(q.subject for q in changed) | _nodes(
+        q.object for q in changed if q.predicate in model.inverse
+    )
+
+
 def focus_nodes(start: set[Node], reads: DataReads, model: ShapesModel) -> set[Node]:
     """The seeds and every node within the shapes' reach of them."""
     focus = set(start)
@@ -67,7 +82,10 @@ def subgraph(
             triples |= outgoing
             # Classes are covered by the hierarchy; following rdf:type would pull in the ontology.
             reached |= _nodes(t.object for t in outgoing if t.predicate != RDF_TYPE)
-            incoming = {t for t in reads.triples(None, None, node) if t.predicate in model.inverse}
+            # Only inverse paths read incoming triples: look those predicates up directly
+            # rather than scanning everything that points at the node (a shared node such as
+            # the source document has an incoming triple from nearly every resource).
+            incoming = {t for p in model.inverse for t in reads.triples(None, p, node)}
             triples |= incoming
             reached |= _nodes(t.subject for t in incoming)
         seen |= frontier

@@ -1,0 +1,1 @@
+"""Benchmarks of the service at scale (run with ``make bench``; not part of the tests)."""

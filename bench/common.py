@@ -1,0 +1,197 @@
+"""Shared pieces of the benchmarks: timing statistics, synthetic files, servers, the machine."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "var" / "bench"
+MODEL_DIRS = ("ontology", "shapes", "data")
+PYTHON = sys.executable
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Median, minimum and maximum of repeated measurements (seconds)."""
+
+    median: float
+    low: float
+    high: float
+    n: int
+
+    @classmethod
+    def of(cls, samples: Sequence[float]) -> Stats:
+        return cls(statistics.median(samples), min(samples), max(samples), len(samples))
+
+    def ms(self) -> str:
+        """As milliseconds: ``median (min–max)``."""
+        return f"{self.median * 1e3:.1f} ({self.low * 1e3:.1f}–{self.high * 1e3:.1f})"
+
+    def s(self) -> str:
+        """As seconds: ``median (min–max)``."""
+        return f"{self.median:.2f} ({self.low:.2f}–{self.high:.2f})"
+
+
+def repeat(fn: Callable[[], object], times: int, warmup: int = 1) -> Stats:
+    """Time ``fn`` ``times`` times after ``warmup`` untimed calls."""
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(times):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return Stats.of(samples)
+
+
+def synth_file(triples: int, seed: int = 1) -> Path:
+    """The synthetic dataset of that size, generated once and kept under var/bench/."""
+    directory = WORK / f"synth-{triples}"
+    path = directory / f"synth-{triples}.nt"
+    if not path.exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                PYTHON,
+                "-m",
+                "service.cli",
+                "synth",
+                "--triples",
+                str(triples),
+                "--seed",
+                str(seed),
+                "--out",
+                str(path),
+            ],
+            check=True,
+            cwd=ROOT,
+        )
+    return path
+
+
+def load_dirs(synth: Path) -> list[Path]:
+    """The directories the service loads: the model and real data, plus the synthetic file's."""
+    return [ROOT / d for d in MODEL_DIRS] + [synth.parent]
+
+
+def data_files(synth: Path) -> list[Path]:
+    """Every RDF file the service loads for that dataset."""
+    files = [p for d in MODEL_DIRS for p in sorted((ROOT / d).glob("*.ttl"))]
+    return [*files, synth]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until_up(url: str, timeout: float = 600) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=5) as response:
+            if response.status < 500:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"{url} did not come up")
+
+
+@contextlib.contextmanager
+def server(command: list[str], health: str, env: dict[str, str] | None = None) -> Iterator[None]:
+    """Run a server process on loopback until the block ends."""
+    log = (WORK / "server.log").open("ab")
+    process = subprocess.Popen(
+        command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=log
+    )
+    try:
+        wait_until_up(health)
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def service_command(store: Path, synth: Path, port: int) -> tuple[list[str], dict[str, str]]:
+    """``osaamiskartta serve`` on an already loaded store (files unchanged: nothing reloads)."""
+    env = {
+        "OSAAMISKARTTA_STORE": str(store),
+        "OSAAMISKARTTA_LOAD_DIRS": ",".join(str(d) for d in load_dirs(synth)),
+        "OSAAMISKARTTA_PORT": str(port),
+        "OSAAMISKARTTA_HOST": "127.0.0.1",
+        "OSAAMISKARTTA_LOG_LEVEL": "warning",
+    }
+    return [PYTHON, "-m", "service.cli", "serve"], env
+
+
+def machine() -> list[tuple[str, str]]:
+    """The machine, versions and date, for the head of every result file."""
+
+    def version(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = ""
+    with contextlib.suppress(OSError):
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f"{kb / 1024 / 1024:.1f} GiB"
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout
+    return [
+        ("date (UTC)", datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M")),
+        ("CPU", f"{cpu}, {os.cpu_count()} cores"),
+        ("memory", memory),
+        ("load average at start", load),
+        ("OS", platform.platform()),
+        ("Python", platform.python_version()),
+        *(
+            (name, version(name))
+            for name in (
+                "pyoxigraph",
+                "pyshacl",
+                "rdflib",
+                "fastapi",
+                "uvicorn",
+                "uvloop",
+                "httptools",
+                "rdflib-endpoint",
+            )
+        ),
+        ("wrk", wrk.split("\n", 1)[0] or "not installed"),
+    ]
+
+
+def table(head: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A Markdown table."""
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def size_label(n: int) -> str:
+    return f"{n // 1_000_000}M" if n >= 1_000_000 and n % 1_000_000 == 0 else f"{n // 1000}k"

@@ -1,0 +1,1 @@
+"""Deterministic synthetic data: the real graph extended to the whole country."""
