@@ -1,0 +1,264 @@
+"""The full-text index: SQLite FTS5 over analysed terms, one row per resource.
+
+Each resource's searchable literals are kept verbatim (for labels and highlighting) and as
+terms (see ``service.search.analyzer``) in three weighted columns. A fingerprint of the indexed
+quads, kept with the index, tells at start-up whether the index still matches the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from service.search import analyzer
+from service.search.fields import COLUMNS, WEIGHTS
+
+MEMORY = ":memory:"
+# Longest substring expansion of one query word (compound parts found inside other words).
+MAX_EXPANSIONS = 64
+MIN_INFIX = 4
+MAX_QUERY_WORDS = 12
+MASK = (1 << 63) - 1
+# Added to the score of a resource that matches every query word at the start of a word.
+DIRECT_BONUS = 100.0
+# How many matches a search ranks and filters at most.
+SCAN_CAP = 50_000
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS resources (id INTEGER PRIMARY KEY, iri TEXT UNIQUE NOT NULL);
+CREATE TABLE IF NOT EXISTS texts (
+    resource INTEGER NOT NULL, field TEXT NOT NULL, lang TEXT NOT NULL, value TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS texts_resource ON texts(resource);
+CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(
+    {", ".join(COLUMNS)}, tokenize = 'unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE IF NOT EXISTS vocab USING fts5vocab(docs, 'row');
+"""
+
+
+@dataclass(frozen=True)
+class Text:
+    """One searchable literal of a resource."""
+
+    field: str
+    lang: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Match:
+    """A resource that matched, its BM25 score (higher is better) and its texts."""
+
+    iri: str
+    score: float
+    texts: tuple[Text, ...]
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What a query looks for: per word, term prefixes and whole terms found inside words."""
+
+    prefixes: tuple[frozenset[str], ...]
+    inside: tuple[frozenset[str], ...]
+
+    def fts(self, inside: bool = True) -> str:
+        """The FTS5 MATCH expression: every word must match one of its forms (``inside``
+        False: only words that begin with a form)."""
+        groups = []
+        for prefixes, found in zip(self.prefixes, self.inside, strict=True):
+            forms = [f'"{p}"*' for p in sorted(prefixes)]
+            forms += [f'"{t}"' for t in sorted(found)] if inside else []
+            groups.append("(" + " OR ".join(forms) + ")")
+        return " AND ".join(groups)
+
+    def marks(self, term: str) -> bool:
+        """True when an indexed term is one of the query's matches (for highlighting)."""
+        return any(
+            term.startswith(tuple(p)) or term in i
+            for p, i in zip(self.prefixes, self.inside, strict=True)
+        )
+
+
+class SearchIndex:
+    """One SQLite database; a lock serialises its use across the service's threads."""
+
+    def __init__(self, path: str = MEMORY) -> None:
+        self.path = path
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._lock = threading.RLock()
+        # Moves on with every change, so answers cached elsewhere can tell they are stale.
+        self.generation = 0
+        with self._lock:
+            self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        """Release the database."""
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    # -- bookkeeping -------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        """A value kept with the index (fingerprint, format)."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def _set_meta(self, db: sqlite3.Connection, key: str, value: str) -> None:
+        db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def size(self) -> int:
+        """How many resources are indexed."""
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM resources").fetchone()[0])
+
+    # -- writing -----------------------------------------------------------------------
+
+    def replace(
+        self,
+        documents: Iterable[tuple[str, Sequence[Text]]],
+        *,
+        fingerprint: int,
+        clear: bool = False,
+    ) -> None:
+        """Set the texts of resources (an empty list removes one) in one transaction, and
+        record the fingerprint of the indexed quads after the change."""
+        with self._transaction() as db:
+            if clear:
+                for table in ("texts", "resources", "docs"):
+                    db.execute(f"DELETE FROM {table}")
+            for iri, texts in documents:
+                self._replace_one(db, iri, texts)
+            self._set_meta(db, "fingerprint", str(fingerprint))
+            self.generation += 1
+
+    def _replace_one(self, db: sqlite3.Connection, iri: str, texts: Sequence[Text]) -> None:
+        row = db.execute("SELECT id FROM resources WHERE iri = ?", (iri,)).fetchone()
+        if row is not None:
+            db.execute("DELETE FROM docs WHERE rowid = ?", (row[0],))
+            db.execute("DELETE FROM texts WHERE resource = ?", (row[0],))
+            if not texts:
+                db.execute("DELETE FROM resources WHERE id = ?", (row[0],))
+                return
+            rowid = int(row[0])
+        elif not texts:
+            return
+        else:
+            cursor = db.execute("INSERT INTO resources (iri) VALUES (?)", (iri,))
+            rowid = int(cursor.lastrowid or 0)
+        columns: dict[str, list[str]] = {c: [] for c in COLUMNS}
+        for text in texts:
+            columns[text.field].append(analyzer.index_terms(text.value, text.lang))
+        db.execute(
+            f"INSERT INTO docs (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?)",
+            (rowid, *(" ".join(columns[c]) for c in COLUMNS)),
+        )
+        db.executemany(
+            "INSERT INTO texts VALUES (?, ?, ?, ?)",
+            [(rowid, t.field, t.lang, t.value) for t in texts],
+        )
+
+    # -- reading -----------------------------------------------------------------------
+
+    def terms(self, query: str) -> Terms | None:
+        """The query's terms (None when it has no words); substring expansions come from the
+        index's vocabulary, so that "ohjaus" also finds "uraohjaus"."""
+        words = analyzer.query_words(query)[:MAX_QUERY_WORDS]
+        if not words:
+            return None
+        prefixes: list[frozenset[str]] = []
+        inside: list[frozenset[str]] = []
+        with self._lock:
+            for word in words:
+                forms = frozenset(
+                    t for t in (analyzer.finnish_term(word), analyzer.english_term(word)) if t
+                )
+                prefixes.append(forms)
+                found: set[str] = set()
+                for form in forms:
+                    if len(form) < MIN_INFIX:
+                        continue
+                    pattern = "%" + form.replace("\\", "\\\\").replace("%", "\\%").replace(
+                        "_", "\\_"
+                    )
+                    rows = self._db.execute(
+                        "SELECT term FROM vocab WHERE term LIKE ? ESCAPE '\\' "
+                        "ORDER BY cnt DESC LIMIT ?",
+                        (pattern + "%", MAX_EXPANSIONS),
+                    ).fetchall()
+                    found.update(r[0] for r in rows if not r[0].startswith(form))
+                inside.append(frozenset(found))
+        return Terms(tuple(prefixes), tuple(inside))
+
+    def _ranked(self, terms: Terms, cap: int) -> list[tuple[int, str, float]]:
+        """Matches best first: resources where every query word begins a word come before
+        those that match only inside compounds; BM25 orders each tier."""
+        weights = ", ".join(str(w) for w in WEIGHTS)
+        sql = (
+            f"SELECT resources.id, resources.iri, bm25(docs, {weights}) AS score "
+            "FROM docs JOIN resources ON resources.id = docs.rowid "
+            "WHERE docs MATCH ? ORDER BY score LIMIT ?"
+        )
+        with self._lock:
+            direct = self._db.execute(sql, (terms.fts(inside=False), cap)).fetchall()
+            ranked = [(rowid, iri, DIRECT_BONUS - float(score)) for rowid, iri, score in direct]
+            if any(terms.inside) and len(ranked) < cap:
+                seen = {rowid for rowid, _, _ in ranked}
+                for rowid, iri, score in self._db.execute(sql, (terms.fts(), cap)).fetchall():
+                    if rowid not in seen and len(ranked) < cap:
+                        ranked.append((rowid, iri, -float(score)))
+        return ranked
+
+    def search(
+        self, terms: Terms, keep: Callable[[str], bool], offset: int, limit: int, cap: int
+    ) -> tuple[list[Match], int]:
+        """The best matches in rank order from ``offset`` (at most ``limit``) among those
+        ``keep`` accepts, and how many it accepts (counting stops at ``cap``)."""
+        chosen: list[tuple[int, str, float]] = []
+        total = 0
+        for rowid, iri, score in self._ranked(terms, SCAN_CAP):
+            if total >= cap:
+                break
+            if not keep(iri):
+                continue
+            if offset <= total < offset + limit:
+                chosen.append((rowid, iri, score))
+            total += 1
+        return [Match(iri, score, self._texts(rowid)) for rowid, iri, score in chosen], total
+
+    def scores(self, terms: Terms, cap: int) -> dict[str, float]:
+        """Every matching resource (at most ``cap``, best first) with its score."""
+        return {iri: score for _, iri, score in self._ranked(terms, cap)}
+
+    def _texts(self, rowid: int) -> tuple[Text, ...]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT field, lang, value FROM texts WHERE resource = ?", (rowid,)
+            ).fetchall()
+        return tuple(Text(*row) for row in rows)
+
+
+def quad_hash(text: str) -> int:
+    """The hash of one indexed quad (its N-Quads form) for the order-free fingerprint."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big") & MASK
+
+
+def combine(fingerprint: int, added: Iterable[str], removed: Iterable[str]) -> int:
+    """The fingerprint after quads were added and removed (a sum, so order does not matter)."""
+    value = fingerprint + sum(map(quad_hash, added)) - sum(map(quad_hash, removed))
+    return value & MASK
