@@ -90,6 +90,14 @@ def index_terms(text: str, lang: str | None) -> str:
     return " ".join(term for token in tokens(text, lang) for term in token.terms)
 
 
+def query_prefix(term: str) -> str:
+    """The prefix a query term matches index terms by: without its final vowels, which
+    Snowball keeps in some forms and drops in others ("strategia" -> strateg, "strategiaa"
+    -> strategia), unless that leaves fewer than four letters."""
+    short = term.rstrip(_VOWELS)
+    return short if len(short) >= 4 else term
+
+
 def query_words(text: str) -> list[str]:
     """The casefolded words of a search query."""
     return [m.group().casefold() for m in WORD.finditer(text)]

@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS texts (
 CREATE INDEX IF NOT EXISTS texts_resource ON texts(resource);
 CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(
     {", ".join(COLUMNS)}, tokenize = 'unicode61 remove_diacritics 0');
-CREATE VIRTUAL TABLE IF NOT EXISTS vocab USING fts5vocab(docs, 'row');
+-- Every term ever indexed, by trigrams: finds the compounds a query word is part of.
+CREATE VIRTUAL TABLE IF NOT EXISTS term_grams USING fts5(term, tokenize = 'trigram');
 """
 
 
@@ -94,6 +95,7 @@ class SearchIndex:
         self.generation = 0
         with self._lock:
             self._db.executescript(_SCHEMA)
+            self._known = {row[0] for row in self._db.execute("SELECT term FROM term_grams")}
 
     def close(self) -> None:
         """Release the database."""
@@ -140,8 +142,9 @@ class SearchIndex:
         record the fingerprint of the indexed quads after the change."""
         with self._transaction() as db:
             if clear:
-                for table in ("texts", "resources", "docs"):
+                for table in ("texts", "resources", "docs", "term_grams"):
                     db.execute(f"DELETE FROM {table}")
+                self._known.clear()
             for iri, texts in documents:
                 self._replace_one(db, iri, texts)
             self._set_meta(db, "fingerprint", str(fingerprint))
@@ -164,6 +167,11 @@ class SearchIndex:
         columns: dict[str, list[str]] = {c: [] for c in COLUMNS}
         for text in texts:
             columns[text.field].append(analyzer.index_terms(text.value, text.lang))
+        new = {t for c in columns.values() for part in c for t in part.split()} - self._known
+        if new:
+            # Terms are never taken out: a stale one only expands a query to nothing.
+            db.executemany("INSERT INTO term_grams (term) VALUES (?)", [(t,) for t in new])
+            self._known |= new
         db.execute(
             f"INSERT INTO docs (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?)",
             (rowid, *(" ".join(columns[c]) for c in COLUMNS)),
@@ -186,20 +194,18 @@ class SearchIndex:
         with self._lock:
             for word in words:
                 forms = frozenset(
-                    t for t in (analyzer.finnish_term(word), analyzer.english_term(word)) if t
+                    analyzer.query_prefix(t)
+                    for t in (analyzer.finnish_term(word), analyzer.english_term(word))
+                    if t
                 )
                 prefixes.append(forms)
                 found: set[str] = set()
                 for form in forms:
                     if len(form) < MIN_INFIX:
                         continue
-                    pattern = "%" + form.replace("\\", "\\\\").replace("%", "\\%").replace(
-                        "_", "\\_"
-                    )
                     rows = self._db.execute(
-                        "SELECT term FROM vocab WHERE term LIKE ? ESCAPE '\\' "
-                        "ORDER BY cnt DESC LIMIT ?",
-                        (pattern + "%", MAX_EXPANSIONS),
+                        "SELECT term FROM term_grams WHERE term_grams MATCH ? LIMIT ?",
+                        (f'"{form}"', MAX_EXPANSIONS),
                     ).fetchall()
                     found.update(r[0] for r in rows if not r[0].startswith(form))
                 inside.append(frozenset(found))
@@ -218,19 +224,33 @@ class SearchIndex:
             direct = self._db.execute(sql, (terms.fts(inside=False), cap)).fetchall()
             ranked = [(rowid, iri, DIRECT_BONUS - float(score)) for rowid, iri, score in direct]
             if any(terms.inside) and len(ranked) < cap:
-                seen = {rowid for rowid, _, _ in ranked}
-                for rowid, iri, score in self._db.execute(sql, (terms.fts(), cap)).fetchall():
-                    if rowid not in seen and len(ranked) < cap:
-                        ranked.append((rowid, iri, -float(score)))
+                only_inside = f"({terms.fts()}) NOT ({terms.fts(inside=False)})"
+                rest = self._db.execute(sql, (only_inside, cap - len(ranked))).fetchall()
+                ranked += [(rowid, iri, -float(score)) for rowid, iri, score in rest]
         return ranked
 
     def search(
-        self, terms: Terms, keep: Callable[[str], bool], offset: int, limit: int, cap: int
+        self,
+        terms: Terms,
+        keep: Callable[[str], bool] | None,
+        offset: int,
+        limit: int,
+        cap: int,
     ) -> tuple[list[Match], int]:
         """The best matches in rank order from ``offset`` (at most ``limit``) among those
-        ``keep`` accepts, and how many it accepts (counting stops at ``cap``)."""
+        ``keep`` accepts (None: all), and how many there are (counting stops at ``cap``)."""
         chosen: list[tuple[int, str, float]] = []
         total = 0
+        if keep is None:
+            chosen = self._ranked(terms, offset + limit)[offset:]
+            with self._lock:
+                total = int(
+                    self._db.execute(
+                        "SELECT count(*) FROM docs WHERE docs MATCH ?", (terms.fts(),)
+                    ).fetchone()[0]
+                )
+            matches = [Match(iri, score, self._texts(rowid)) for rowid, iri, score in chosen]
+            return matches, min(total, cap)
         for rowid, iri, score in self._ranked(terms, SCAN_CAP):
             if total >= cap:
                 break

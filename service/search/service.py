@@ -114,7 +114,7 @@ def parse_request(params: Mapping[str, list[str]]) -> SearchRequest:
     )
 
 
-def _filter(store: Store, request: SearchRequest) -> Callable[[str], bool]:
+def _filter(store: Store, request: SearchRequest) -> Callable[[str], bool] | None:
     """Whether a resource passes the filters; read from the store, inferences included, so
     a filter on org:Organization keeps universities."""
     checks: list[tuple[ox.NamedNode, tuple[ox.NamedNode, ...]]] = []
@@ -125,9 +125,10 @@ def _filter(store: Store, request: SearchRequest) -> Callable[[str], bool]:
     if request.sector:
         checks.append((OK_SECTOR, (ox.NamedNode(request.sector),)))
 
+    if not checks:
+        return None
+
     def keep(iri: str) -> bool:
-        if not checks:
-            return True
         if iri.startswith("_:"):
             return False
         node = ox.NamedNode(iri)

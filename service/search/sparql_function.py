@@ -13,10 +13,10 @@ import threading
 import pyoxigraph as ox
 
 from service.search.index import SearchIndex
+from service.sparql.functions import TEXT_SCORE
 from service.store.oxigraph import Term
 
-NAMESPACE = "https://w3id.org/osaamiskartta/fn#"
-TEXT_SCORE = ox.NamedNode(NAMESPACE + "textScore")
+__all__ = ["TEXT_SCORE", "TextScore"]
 XSD_DOUBLE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#double")
 MAX_MATCHES = 10_000
 _CACHED = 32

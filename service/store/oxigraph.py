@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from service.errors import BadRequest, SyntaxProblem
 from service.sparql import formats as f
 from service.sparql.formats import Format, Kind
+from service.sparql.functions import stand_ins
 from service.store.base import Change, GraphChange, GraphDrop, QueryDataset
 from service.store.readgate import ReadGate
 
@@ -86,7 +87,7 @@ class OxigraphStore:
         self.path = path
         self._gate = ReadGate()
         # Extension functions for SPARQL (e.g. full-text search), by IRI.
-        self.functions: dict[ox.NamedNode, Callable[..., Term | None]] = {}
+        self.functions: dict[ox.NamedNode, Callable[..., Term | None]] = dict(stand_ins())
 
     def exclusive(self) -> AbstractContextManager[None]:
         return self._gate.closed()
