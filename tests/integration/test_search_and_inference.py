@@ -335,3 +335,37 @@ def test_clients_cannot_write_the_inferred_graph_and_provenance_records_no_infer
         "SELECT DISTINCT ?g WHERE { ?w <http://www.w3.org/ns/prov#generated> ?g }",
     )
     assert generated and INFERRED not in {row["g"] for row in generated}
+
+
+def test_a_stale_index_is_rebuilt_at_start_up(service_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pyoxigraph as ox
+
+    store = tmp_path / "store"
+    first = service_factory(store=str(store), load_dirs=[FIXTURES / "graphs"])
+    assert hits(first, "ohjausverkosto") == [EX + "verkosto"]
+    first.stop()
+    # Another tool changes the store while the service is down; the index file does not know.
+    raw = ox.Store(str(store))
+    label = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+    raw.add(
+        ox.Quad(
+            ox.NamedNode(EX + "uusi"),
+            label,
+            ox.Literal("Uusi ohjaamo", language="fi"),
+            ox.NamedNode(TEST_GRAPH),
+        )
+    )
+    raw.remove(
+        ox.Quad(
+            ox.NamedNode(EX + "verkosto"),
+            label,
+            ox.Literal("Ohjausverkosto", language="fi"),
+            ox.NamedNode(BASE + "graph/graphs/people"),
+        )
+    )
+    raw.flush()
+    del raw
+    assert (tmp_path / "store.search.sqlite").is_file()
+    second = service_factory(store=str(store), load_dirs=[FIXTURES / "graphs"])
+    assert hits(second, "ohjaamo") == [EX + "uusi"]
+    assert hits(second, "ohjausverkosto") == []
