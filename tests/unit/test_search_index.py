@@ -105,3 +105,15 @@ def test_fingerprint_is_independent_of_order_and_undone_by_removal() -> None:
     one = combine(0, ["a", "b", "c"], [])
     assert one == combine(0, ["c", "a", "b"], [])
     assert combine(one, [], ["b"]) == combine(0, ["a", "c"], [])
+
+
+def test_settings_name_where_the_index_lives_and_refuse_a_bad_inference_flag() -> None:
+    from service.settings import Settings, SettingsError
+
+    assert Settings().search_index_location == "memory"
+    assert Settings(store="var/store").search_index_location == "var/store.search.sqlite"
+    env = {"OSAAMISKARTTA_SEARCH_INDEX": "/tmp/x.sqlite", "OSAAMISKARTTA_INFERENCE": "false"}
+    settings = Settings.from_env(env)
+    assert settings.search_index_location == "/tmp/x.sqlite" and settings.inference is False
+    with pytest.raises(SettingsError, match="INFERENCE"):
+        Settings.from_env({"OSAAMISKARTTA_INFERENCE": "maybe"})
