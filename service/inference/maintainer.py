@@ -8,6 +8,7 @@ nodes are replaced by what the rules now give. See README "Inference" for why th
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -102,6 +103,17 @@ class InferenceMaintainer:
 
     def recompute(self) -> Maintenance:
         """Derive everything again from the asserted data and replace what differs."""
+        # Millions of short-lived tuples would trigger the cycle collector again and again;
+        # none of them form cycles, so it waits until the end.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._recompute()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _recompute(self) -> Maintenance:
         with self._lock:
             started = time.perf_counter()
             axioms = self.axioms()

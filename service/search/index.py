@@ -15,16 +15,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from service.search import analyzer
-from service.search.fields import COLUMNS, WEIGHTS
+from service.search.fields import ALT, COLUMNS, TITLE, WEIGHTS
 
 MEMORY = ":memory:"
+NAME_COLUMNS = (TITLE, ALT)
 # Longest substring expansion of one query word (compound parts found inside other words).
 MAX_EXPANSIONS = 64
 MIN_INFIX = 4
 MAX_QUERY_WORDS = 12
 MASK = (1 << 63) - 1
-# Added to the score of a resource that matches every query word at the start of a word.
-DIRECT_BONUS = 100.0
+# Added to the score per tier of match quality (see SearchIndex._ranked).
+TIER_BONUS = 100.0
 # How many matches a search ranks and filters at most.
 SCAN_CAP = 50_000
 
@@ -212,21 +213,28 @@ class SearchIndex:
         return Terms(tuple(prefixes), tuple(inside))
 
     def _ranked(self, terms: Terms, cap: int) -> list[tuple[int, str, float]]:
-        """Matches best first: resources where every query word begins a word come before
-        those that match only inside compounds; BM25 orders each tier."""
+        """Matches best first, in tiers: every query word begins a word of a name; every
+        word begins a word anywhere; a word matches only inside a compound. BM25 orders each
+        tier, and a tier is only evaluated when the ones before it do not fill ``cap``."""
+        direct, anywhere = terms.fts(inside=False), terms.fts()
+        in_names = f"{{{' '.join(NAME_COLUMNS)}}} : ({direct})"
+        tiers = [(in_names, 2 * TIER_BONUS), (f"({direct}) NOT ({in_names})", TIER_BONUS)]
+        if any(terms.inside):
+            tiers.append((f"({anywhere}) NOT ({direct})", 0.0))
         weights = ", ".join(str(w) for w in WEIGHTS)
         sql = (
-            f"SELECT resources.id, resources.iri, bm25(docs, {weights}) AS score "
-            "FROM docs JOIN resources ON resources.id = docs.rowid "
-            "WHERE docs MATCH ? ORDER BY score LIMIT ?"
+            "SELECT resources.id, resources.iri, ranked.score FROM ("
+            f"SELECT rowid, bm25(docs, {weights}) AS score FROM docs WHERE docs MATCH ? "
+            "ORDER BY score LIMIT ?) AS ranked "
+            "JOIN resources ON resources.id = ranked.rowid ORDER BY ranked.score"
         )
+        ranked: list[tuple[int, str, float]] = []
         with self._lock:
-            direct = self._db.execute(sql, (terms.fts(inside=False), cap)).fetchall()
-            ranked = [(rowid, iri, DIRECT_BONUS - float(score)) for rowid, iri, score in direct]
-            if any(terms.inside) and len(ranked) < cap:
-                only_inside = f"({terms.fts()}) NOT ({terms.fts(inside=False)})"
-                rest = self._db.execute(sql, (only_inside, cap - len(ranked))).fetchall()
-                ranked += [(rowid, iri, -float(score)) for rowid, iri, score in rest]
+            for expression, bonus in tiers:
+                if len(ranked) >= cap:
+                    break
+                rows = self._db.execute(sql, (expression, cap - len(ranked))).fetchall()
+                ranked += [(rowid, iri, bonus - float(score)) for rowid, iri, score in rows]
         return ranked
 
     def search(
