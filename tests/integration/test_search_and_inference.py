@@ -134,6 +134,9 @@ def test_search_page_highlights_and_offers_filters(published: Service) -> None:
     assert html.headers["content-type"].startswith("text/html") and "<mark>" in html.text
     empty = httpx.get(f"{published.url}/search", headers={"Accept": BROWSER})
     assert empty.status_code == 200 and 'name="q"' in empty.text
+    for path in ("/", "/sparql", "/api/queries/text-search?text=ohjaus", "/doc/network/jory"):
+        page = httpx.get(f"{published.url}{path}", headers={"Accept": BROWSER})
+        assert 'action="/search"' in page.text, path
 
 
 def test_search_from_sparql_with_the_named_query_and_the_function(published: Service) -> None:
