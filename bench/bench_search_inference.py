@@ -250,12 +250,12 @@ def bench_owlrl(n_triples: int) -> float:
     return timed(lambda: owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(flat))
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> Path:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--owlrl", type=int, nargs="*", default=[100_000])
     parser.add_argument("--writes", type=int, default=5)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     lines = [
         "# Search and inference benchmark (issue 8)",
         "",
@@ -307,6 +307,7 @@ def main() -> None:
     ]
     out = ROOT / "bench" / "results" / "search-inference.md"
     out.write_text("\n".join(lines) + "\n")
+    return out
 
 
 if __name__ == "__main__":
