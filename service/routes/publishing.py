@@ -159,8 +159,11 @@ async def resource_document(request: Request, path: str) -> Response:
         node = ox.NamedNode(iri)
     except ValueError:
         return _not_found(request, iri)
-    result = await state.executor.run(resource.describe, state.store, node.value)
-    triples = await state.executor.run(sparql.triples, result)
+    # One call: a pyoxigraph result must be read on the thread that made it (pyo3 aborts the
+    # process when an "unsendable" result is touched from another thread).
+    triples = await state.executor.run(
+        lambda: sparql.triples(resource.describe(state.store, node.value))
+    )
     if not triples:
         return _not_found(request, iri)
     if fmt is not None:
@@ -199,8 +202,9 @@ async def ontology(request: Request) -> Response:
     state, publication = app_state(request), _publication(request)
     if not _wants_html(request, DOCUMENT_FORMATS):
         fmt = _rdf_format(request, DOCUMENT_FORMATS)
-        result = await state.executor.run(ontology_rdf, state.store, publication.ontology_iri)
-        body = await state.executor.run(result.serialize, fmt)
+        body = await state.executor.run(
+            lambda: ontology_rdf(state.store, publication.ontology_iri).serialize(fmt)
+        )
         return _rdf(request, body, fmt)
     lang, links = _reader(request)
     doc = await state.executor.run(

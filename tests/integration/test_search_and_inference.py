@@ -372,3 +372,15 @@ def test_a_stale_index_is_rebuilt_at_start_up(service_factory, tmp_path) -> None
     second = service_factory(store=str(store), load_dirs=[FIXTURES / "graphs"])
     assert hits(second, "ohjaamo") == [EX + "uusi"]
     assert hits(second, "ohjausverkosto") == []
+
+
+def test_concurrent_page_and_ontology_requests_keep_the_service_up(published: Service) -> None:
+    # A pyoxigraph result read on another thread than the one that made it aborted the
+    # process (pyo3 "unsendable"); pages now read their results where they are made.
+    from concurrent.futures import ThreadPoolExecutor
+
+    paths = ["/doc/network/jory", "/doc/organisation/isy", "/ontology?format=turtle"] * 20
+    with httpx.Client(base_url=published.url) as client, ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(lambda p: client.get(p).status_code, paths))
+    assert statuses == [200] * len(paths)
+    assert httpx.get(f"{published.url}/health").status_code == 200
