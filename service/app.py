@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from service.derived import start_derived_data
 from service.errors import (
     BadRequest,
     MethodNotAllowed,
@@ -62,6 +63,9 @@ def create_app(settings: Settings) -> FastAPI:
         store = open_store(settings.store)
         gate = QualityGate(store, GraphRoles(settings.base_iri))
         writer = Writer(store, gate, [ProvenanceRecorder(store, settings.base_iri)])
+        derived = start_derived_data(settings, store, gate.roles)
+        writer.observers.extend(derived.observers)
+        app.state.search = derived.searching
         # Registered before the load, so that the load moves the data version on too.
         publication = Publication.create(settings, store)
         writer.observers.extend(publication.observers)
@@ -84,6 +88,7 @@ def create_app(settings: Settings) -> FastAPI:
             yield
         finally:
             executor.close()
+            derived.close()
             store.close()
 
     app = FastAPI(

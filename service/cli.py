@@ -174,6 +174,16 @@ def _open(settings: Settings) -> tuple[Store, Writer]:
     store = open_store(settings.store)
     gate = QualityGate(store, GraphRoles(settings.base_iri))
     writer = Writer(store, gate, [ProvenanceRecorder(store, settings.base_iri)])
+    if settings.inference:
+        # The inferred graph follows command-line writes too; the search index is checked
+        # (and rebuilt when stale) when the service starts.
+        from service.inference import InferenceMaintainer
+
+        inference = InferenceMaintainer(
+            store, settings.base_iri, lambda graph: not gate.roles.unjudged(graph)
+        )
+        inference.ensure_fresh()
+        writer.observers.append(inference)
     if settings.in_memory:
         load_directories(writer, settings.load_dirs, settings.base_iri)
     return store, writer

@@ -42,11 +42,23 @@ class Settings:
     publisher_name: str = "Pohjois-Savon Liitto"
     contact_url: str = "https://www.pohjois-savo.fi/"
     contact_email: str | None = None
+    # Full-text search index: a SQLite file, or `memory`; None puts it beside a disk store
+    # ({store}.search.sqlite) or in memory with a memory store.
+    search_index: str | None = None
+    # Materialise RDFS / OWL 2 RL entailments into {base}graph/system/inferred.
+    inference: bool = True
 
     @property
     def in_memory(self) -> bool:
         """True when the store lives only in memory."""
         return self.store == MEMORY
+
+    @property
+    def search_index_location(self) -> str:
+        """Where the search index lives: a file path or `memory`."""
+        if self.search_index:
+            return self.search_index
+        return MEMORY if self.in_memory else f"{self.store.rstrip('/')}.search.sqlite"
 
     def replace(self, **changes: object) -> Settings:
         """A copy with some settings changed (``None`` values are ignored)."""
@@ -98,6 +110,12 @@ class Settings:
             values["load_dirs"] = parse_load_dirs(v)
         if (v := get("QUERIES_DIR")) is not None:
             values["queries_dir"] = Path(v).resolve()
+        if (v := get("SEARCH_INDEX")) is not None:
+            values["search_index"] = v
+        if (v := get("INFERENCE")) is not None:
+            if v.lower() not in ("true", "false", "1", "0", "yes", "no"):
+                raise SettingsError(f"{PREFIX}INFERENCE must be true or false: {v!r}")
+            values["inference"] = v.lower() in ("true", "1", "yes")
         if (v := get("LOG_LEVEL")) is not None:
             values["log_level"] = v.lower()
         return cls(**values)  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ from service.named_queries.params import Term
 from service.named_queries.registry import NamedQuery
 from service.named_queries.runner import Page, check_against_data, execute, plain_value
 from service.sparql.formats import HTML, SPARQL_CSV, Format
-from service.store.base import Store
+from service.store.base import QueryDataset, Store
 
 Binding = dict[str, dict[str, str]]
 
@@ -66,11 +66,18 @@ class Answer:
         )
 
 
-def answer(store: Store, query: NamedQuery, raw: dict[str, str], page: Page) -> Answer:
+def answer(
+    store: Store,
+    query: NamedQuery,
+    raw: dict[str, str],
+    page: Page,
+    dataset: QueryDataset | None = None,
+) -> Answer:
     """Check the parameters, run the query and keep one page; ParameterProblem when one is bad."""
     terms = query.resolve(raw)
     check_against_data(store, query, terms)
-    document = json.loads(execute(store, query, terms, page).serialize(SPARQL_RESULTS_JSON))
+    result = execute(store, query, terms, page, dataset)
+    document = json.loads(result.serialize(SPARQL_RESULTS_JSON))
     bindings: list[Binding] = document["results"]["bindings"]
     columns = list(document["head"].get("vars", query.columns))
     return Answer(query, terms, page, columns, bindings[: page.limit], len(bindings) > page.limit)

@@ -127,6 +127,12 @@ def _paging(max_page_size: int) -> list[dict[str, Any]]:
             "description": "Answer format; overrides the Accept header.",
             "schema": {"type": "string", "enum": [f.short_names[0] for f in ANSWER_FORMATS]},
         },
+        {
+            "name": "inference",
+            "in": "query",
+            "description": "false: asserted triples only, without the inferred graph.",
+            "schema": {"type": "boolean", "default": True},
+        },
     ]
 
 

@@ -11,12 +11,13 @@ import pyoxigraph
 import yaml
 
 from service.named_queries.params import Parameter, ParameterProblem, Term
+from service.sparql.functions import stand_ins
 
 _HEADER = re.compile(r"^#\+ ?(.*)$")
 _FORM = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # The API reads these from every request itself (paging and format), so a query cannot use them.
-RESERVED = frozenset({"limit", "offset", "format"})
+RESERVED = frozenset({"limit", "offset", "format", "inference"})
 
 
 class QueryDefinitionError(ValueError):
@@ -99,7 +100,7 @@ def parse_named_query(text: str, name: str, source: Path | None = None) -> Named
     if form.group(1).upper() != "SELECT":
         raise QueryDefinitionError(f"{name}: named queries are SELECT queries")
     try:
-        empty_answer = pyoxigraph.Store().query(text)
+        empty_answer = pyoxigraph.Store().query(text, custom_functions=stand_ins())
     except SyntaxError as exc:
         raise QueryDefinitionError(f"{name}: the SPARQL does not parse: {exc}") from exc
     assert isinstance(empty_answer, pyoxigraph.QuerySolutions)

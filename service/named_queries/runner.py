@@ -14,7 +14,7 @@ from service.named_queries.binding import bind
 from service.named_queries.params import ParameterProblem, Term
 from service.named_queries.registry import NamedQuery
 from service.sparql.formats import SPARQL_JSON
-from service.store.base import QueryResult, Store
+from service.store.base import QueryDataset, QueryResult, Store
 
 _RQ = Path(__file__).parent / "rq"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -74,7 +74,13 @@ def check_against_data(store: Store, query: NamedQuery, terms: dict[str, Term]) 
             raise ParameterProblem(parameter.name, reason)
 
 
-def execute(store: Store, query: NamedQuery, terms: dict[str, Term], page: Page) -> QueryResult:
+def execute(
+    store: Store,
+    query: NamedQuery,
+    terms: dict[str, Term],
+    page: Page,
+    dataset: QueryDataset | None = None,
+) -> QueryResult:
     """Evaluate the query with its parameters bound; SELECT answers are paged.
 
     One row more than the page is asked for, so the caller can tell whether a next page exists.
@@ -82,7 +88,7 @@ def execute(store: Store, query: NamedQuery, terms: dict[str, Term], page: Page)
     text = bind(query.sparql, terms)
     if query.form == "SELECT":
         text = f"{text}\nLIMIT {page.limit + 1}\nOFFSET {page.offset}"
-    return store.query(text)
+    return store.query(text, dataset=dataset)
 
 
 def records(sparql_json: bytes) -> tuple[list[str], list[dict[str, Any]]]:

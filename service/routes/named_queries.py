@@ -14,6 +14,8 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse
 
 from service.errors import NotFound, ParameterProblem
+from service.inference import asserted_only
+from service.inference.datasets import wants_inference
 from service.named_queries import QueryRegistry, load_registry
 from service.named_queries.answer import ANSWER_FORMATS, Answer, Links, answer, render
 from service.named_queries.catalogue import describe, scheme_concepts
@@ -106,7 +108,10 @@ async def run_named_query(request: Request, name: str) -> Response:
         state.settings.max_page_size,
     )
     raw = _query_parameters(request, query)
-    result: Answer = await state.executor.run(answer, state.store, query, raw, page)
+    dataset = None
+    if not wants_inference(request.query_params.getlist("inference")):
+        dataset = asserted_only(None, state.settings.base_iri)
+    result: Answer = await state.executor.run(answer, state.store, query, raw, page, dataset)
     links = _links(request, result)
     result = result.with_links(links)
     concepts = {}

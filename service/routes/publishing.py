@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from service.errors import NotFound
-from service.publishing import html, landing, resource, search, sparql
+from service.publishing import html, landing, resource, sparql
 from service.publishing.dcat import catalog_graph
 from service.publishing.dumps import PREFIXES as DUMP_PREFIXES
 from service.publishing.labels import choose_language, other_language
@@ -22,6 +22,10 @@ from service.publishing.ontology_docs import build_ontology_doc, ontology_rdf
 from service.publishing.site import Publication
 from service.publishing.void import void_graph
 from service.routes.common import app_state
+from service.search.facets import facets
+from service.search.service import Searching, answer_json
+from service.search.service import parse_request as parse_search
+from service.search.service import search as run_search
 from service.sparql.conneg import negotiate, prefers
 from service.sparql.formats import JSON_LD, N_TRIPLES, RDF_XML, TURTLE, Format
 from service.store.oxigraph import rdf_format
@@ -155,8 +159,11 @@ async def resource_document(request: Request, path: str) -> Response:
         node = ox.NamedNode(iri)
     except ValueError:
         return _not_found(request, iri)
-    result = await state.executor.run(resource.describe, state.store, node.value)
-    triples = await state.executor.run(sparql.triples, result)
+    # One call: a pyoxigraph result must be read on the thread that made it (pyo3 aborts the
+    # process when an "unsendable" result is touched from another thread).
+    triples = await state.executor.run(
+        lambda: sparql.triples(resource.describe(state.store, node.value))
+    )
     if not triples:
         return _not_found(request, iri)
     if fmt is not None:
@@ -195,8 +202,9 @@ async def ontology(request: Request) -> Response:
     state, publication = app_state(request), _publication(request)
     if not _wants_html(request, DOCUMENT_FORMATS):
         fmt = _rdf_format(request, DOCUMENT_FORMATS)
-        result = await state.executor.run(ontology_rdf, state.store, publication.ontology_iri)
-        body = await state.executor.run(result.serialize, fmt)
+        body = await state.executor.run(
+            lambda: ontology_rdf(state.store, publication.ontology_iri).serialize(fmt)
+        )
         return _rdf(request, body, fmt)
     lang, links = _reader(request)
     doc = await state.executor.run(
@@ -207,18 +215,51 @@ async def ontology(request: Request) -> Response:
     return _page(request, "ontology.html", doc=doc, formats=_format_links("/ontology"))
 
 
-@router.get("/search", name="label_search")
-async def label_search(request: Request, q: str = "") -> Response:
-    """Resources whose label contains `q` (a simple label search, not full-text search)."""
-    state = app_state(request)
+@router.get("/search", name="search")
+async def search_page(request: Request) -> Response:
+    """Full-text search: a page for browsers (the box in every page's header comes here),
+    JSON with ``format=json`` or an Accept that prefers it."""
+    html_wanted = request.query_params.get("format") != "json" and (
+        _wants_html(request, ()) or "json" not in (request.headers.get("accept") or "")
+    )
+    return await _search(request, html_wanted)
+
+
+@router.get("/api/search", name="api_search")
+async def api_search(request: Request) -> Response:
+    """Full-text search as JSON (HTML with ``format=html`` or an Accept that prefers it)."""
+    return await _search(request, _wants_html(request, ()))
+
+
+async def _search(request: Request, html_wanted: bool) -> Response:
+    state, publication = app_state(request), _publication(request)
     lang, links = _reader(request)
-    hits = await state.executor.run(search.label_search, state.store, q, lang, links)
-    if request.query_params.get("format") == "json" or (
-        not _wants_html(request, ()) and "json" in (request.headers.get("accept") or "")
-    ):
-        body = [{"iri": h.iri, "label": h.label, "types": list(h.types)} for h in hits]
-        return Response(json.dumps(body, ensure_ascii=False), media_type="application/json")
-    return _page(request, "search.html", hits=hits, query_text=q)
+    choices = None
+    if html_wanted:
+        choices = await state.executor.run(facets, state.store, publication.base_iri, lang)
+        if not request.query_params.get("q", "").strip():
+            return _page(request, "search.html", answer=None, facets=choices, query_text="")
+    search_params = {k: request.query_params.getlist(k) for k in request.query_params}
+    search_request = parse_search(search_params)
+    searching: Searching = request.app.state.search
+    answer = await state.executor.run(
+        run_search,
+        state.store,
+        searching.index,
+        search_request,
+        lang,
+        links,
+        searching.shown,
+    )
+    if html_wanted:
+        return _page(
+            request, "search.html", answer=answer, facets=choices, query_text=search_request.q
+        )
+    return Response(
+        json.dumps(answer_json(answer), ensure_ascii=False),
+        media_type="application/json",
+        headers={"Vary": VARY},
+    )
 
 
 @router.get("/dumps", name="dumps_redirect")

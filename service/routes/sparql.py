@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from service.auth import authorize_write
+from service.inference import asserted_only
 from service.pages import query_page
 from service.routes.common import app_state, params, read_body, write_response
 from service.sparql.conneg import negotiate, prefers
@@ -61,6 +64,8 @@ async def _handle(request: Request, *, accepts_queries: bool) -> Response:
             b"" if head else content, media_type=fmt.content_type, headers={"Vary": "Accept"}
         )
     if isinstance(op, QueryOperation):
+        if not op.inference:
+            op = replace(op, dataset=asserted_only(op.dataset, state.settings.base_iri))
         payload = await state.executor.run(run_query, state.store, op, accept, endpoint)
         return Response(
             b"" if head else payload.body,

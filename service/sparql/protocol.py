@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl
 from pyoxigraph import NamedNode
 
 from service.errors import BadRequest, MethodNotAllowed, UnsupportedMediaType
+from service.inference.datasets import wants_inference
 from service.store.base import QueryDataset
 
 FORM = "application/x-www-form-urlencoded"
@@ -36,6 +37,8 @@ class QueryOperation:
     query: str
     dataset: QueryDataset | None
     format: str | None = None
+    # False: asserted triples only (``inference=false``), without the inferred graph.
+    inference: bool = True
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,8 @@ def _query_op(query: str, params: Sequence[tuple[str, str]]) -> QueryOperation:
     defaults = _iris(params, "default-graph-uri")
     named = _iris(params, "named-graph-uri")
     dataset = QueryDataset(defaults, named) if defaults or named else None
-    return QueryOperation(query, dataset, _format_param(params))
+    inference = wants_inference(_values(params, "inference"))
+    return QueryOperation(query, dataset, _format_param(params), inference)
 
 
 def _update_op(update: str, params: Sequence[tuple[str, str]]) -> UpdateOperation:

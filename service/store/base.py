@@ -27,6 +27,9 @@ class QueryDataset:
 
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    # Graphs left out: with no lists above, the service default minus these (used to ask
+    # for asserted triples only, without the inferred graph).
+    exclude: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from types import EllipsisType
@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from service.errors import BadRequest, SyntaxProblem
 from service.sparql import formats as f
 from service.sparql.formats import Format, Kind
+from service.sparql.functions import stand_ins
 from service.store.base import Change, GraphChange, GraphDrop, QueryDataset
 from service.store.readgate import ReadGate
 
@@ -41,6 +42,9 @@ def rdf_format(fmt: Format) -> ox.RdfFormat:
 
 def _graph_name(graph: str | None) -> ox.NamedNode | ox.DefaultGraph:
     return ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
 class OxigraphResult:
@@ -82,6 +86,8 @@ class OxigraphStore:
             self._store = ox.Store()
         self.path = path
         self._gate = ReadGate()
+        # Extension functions for SPARQL (e.g. full-text search), by IRI.
+        self.functions: dict[ox.NamedNode, Callable[..., Term | None]] = dict(stand_ins())
 
     def exclusive(self) -> AbstractContextManager[None]:
         return self._gate.closed()
@@ -93,15 +99,38 @@ class OxigraphStore:
             with self._gate.starting():
                 if dataset is None:
                     result = self._store.query(
-                        query, base_iri=base_iri, use_default_graph_as_union=True
+                        query,
+                        base_iri=base_iri,
+                        use_default_graph_as_union=True,
+                        custom_functions=self.functions or None,
+                    )
+                elif dataset.exclude and not (dataset.default_graphs or dataset.named_graphs):
+                    kept = [
+                        ox.NamedNode(g) for g in self.named_graphs() if g not in dataset.exclude
+                    ]
+                    result = self._store.query(
+                        query,
+                        base_iri=base_iri,
+                        default_graph=[ox.DefaultGraph(), *kept],
+                        named_graphs=kept,
+                        custom_functions=self.functions or None,
                     )
                 else:
                     # Passing both lists makes the protocol dataset override FROM / FROM NAMED.
                     result = self._store.query(
                         query,
                         base_iri=base_iri,
-                        default_graph=[ox.NamedNode(g) for g in dataset.default_graphs],
-                        named_graphs=[ox.NamedNode(g) for g in dataset.named_graphs],
+                        default_graph=[
+                            ox.NamedNode(g)
+                            for g in dataset.default_graphs
+                            if g not in dataset.exclude
+                        ],
+                        named_graphs=[
+                            ox.NamedNode(g)
+                            for g in dataset.named_graphs
+                            if g not in dataset.exclude
+                        ],
+                        custom_functions=self.functions or None,
                     )
         except SyntaxError as exc:
             raise SyntaxProblem.from_exception(exc, "SPARQL query") from exc

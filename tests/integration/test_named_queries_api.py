@@ -323,7 +323,12 @@ def test_the_openapi_document_validates_and_has_one_operation_per_query(
             "text/html",
         }
         names = [p["name"] for p in operation["parameters"]]
-        assert names == [p.name for p in query.parameters] + ["limit", "offset", "format"]
+        assert names == [p.name for p in query.parameters] + [
+            "limit",
+            "offset",
+            "format",
+            "inference",
+        ]
     years = {
         p["name"]: p["schema"]
         for p in document["paths"]["/api/queries/projects-in-region-year"]["get"]["parameters"]

@@ -1,0 +1,237 @@
+"""Keeps the inferred graph equal to the entailments of the asserted data, write by write.
+
+A write that changes an axiom (or a very large write) recomputes everything. Any other write
+recomputes only what can depend on it: the nodes it touched, widened along chains of
+transitive properties, with the asserted triples around them; the inferred triples about those
+nodes are replaced by what the rules now give. See README "Inference" for why this is exact.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from service.inference.rules import Axioms, Fact, Term, entail
+from service.inference.vocabulary import (
+    AXIOM_PREDICATES,
+    PROPERTY_CHARACTERISTICS,
+    TYPE,
+    inferred_graph,
+    is_axiom,
+)
+from service.store.base import Store
+from service.writes import Write, WriteContext, WriteResult
+
+log = logging.getLogger("uvicorn.error")
+# Above this many touched nodes a write recomputes everything (cheaper than many lookups).
+LOCAL_LIMIT = 5_000
+
+
+@dataclass(frozen=True)
+class Maintenance:
+    """What the last maintenance did (for logs, tests and the benchmark)."""
+
+    mode: str  # "full", "local" or "none"
+    nodes: int
+    added: int
+    removed: int
+    seconds: float
+
+
+class InferenceMaintainer:
+    """A write observer that materialises entailments into ``{base}graph/system/inferred``."""
+
+    def __init__(self, store: Store, base_iri: str, asserted: Callable[[str], bool]) -> None:
+        self.store = store
+        self.graph = inferred_graph(base_iri)
+        self._graph_node = ox.NamedNode(self.graph)
+        self._asserted_graph = asserted
+        self._axioms: Axioms | None = None
+        self._lock = threading.Lock()
+        self.last = Maintenance("none", 0, 0, 0, 0.0)
+
+    # -- reading the asserted data -----------------------------------------------------
+
+    def _asserted(self, quad: ox.Quad) -> bool:
+        graph = quad.graph_name
+        return not isinstance(graph, ox.NamedNode) or self._asserted_graph(graph.value)
+
+    def _match(self, s: Term | None, p: ox.NamedNode | None, o: Term | None) -> list[ox.Quad]:
+        return [q for q in self.store.match(s, p, o) if self._asserted(q)]  # type: ignore[arg-type]
+
+    def axioms(self) -> Axioms:
+        """The axioms of the asserted data, read once after each change to them."""
+        if self._axioms is None:
+            quads: list[ox.Quad] = []
+            for p in AXIOM_PREDICATES:
+                quads.extend(self._match(None, p, None))
+            for c in PROPERTY_CHARACTERISTICS:
+                quads.extend(self._match(None, TYPE, c))
+            self._axioms = Axioms.from_triples(quads)
+        return self._axioms
+
+    # -- the observer ------------------------------------------------------------------
+
+    def committed(self, write: Write, context: WriteContext, result: WriteResult) -> None:
+        """Bring the inferred graph in step with a committed write."""
+        changed = [q for q in (*result.delta.added, *result.delta.removed) if self._asserted(q)]
+        if not changed:
+            return
+        if any(is_axiom(q) for q in changed):
+            self._axioms = None
+            self.recompute()
+            return
+        axioms = self.axioms()
+        seeds = self._seeds(changed, axioms)
+        if len(seeds) > LOCAL_LIMIT:
+            self.recompute()
+            return
+        self.update_around(seeds)
+
+    def ensure_fresh(self) -> None:
+        """At start-up: compute the inferred graph when the store has none yet."""
+        if not self.store.has_graph(self.graph) and self.store.named_graphs():
+            self.recompute()
+
+    # -- full recomputation ------------------------------------------------------------
+
+    def recompute(self) -> Maintenance:
+        """Derive everything again from the asserted data and replace what differs."""
+        # Millions of short-lived tuples would trigger the cycle collector again and again;
+        # none of them form cycles, so it waits until the end.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._recompute()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _recompute(self) -> Maintenance:
+        with self._lock:
+            started = time.perf_counter()
+            axioms = self.axioms()
+            facts: list[Fact] = []
+            for p in (TYPE, *axioms.relevant_predicates()):
+                if isinstance(p, ox.NamedNode):
+                    facts.extend(_fact(q) for q in self._match(None, p, None))
+            closure = entail(axioms, facts)
+            wanted = {ox.Triple(*f) for f in closure} | axioms.schema_entailments()
+            asserted = {ox.Triple(*f) for f in facts}
+            for p in AXIOM_PREDICATES:
+                asserted.update(q.triple for q in self._match(None, p, None))
+            wanted -= asserted
+            current = {q.triple for q in self.store.match(None, None, None, self.graph)}
+            self._write(current - wanted, wanted - current)
+            self.last = Maintenance(
+                "full",
+                0,
+                len(wanted - current),
+                len(current - wanted),
+                time.perf_counter() - started,
+            )
+            log.info("inference: %d triples materialised", len(wanted))
+            return self.last
+
+    # -- local maintenance -------------------------------------------------------------
+
+    def _seeds(self, changed: Iterable[ox.Quad], axioms: Axioms) -> set[Term]:
+        """The nodes whose inferred triples a change can alter: subjects, and objects when
+        a rule concludes something about the object (range, inverse, symmetry, chains)."""
+        reaching_objects = {
+            p
+            for p in axioms.relevant_predicates()
+            if any(
+                axioms.ranges.get(q) or axioms.inverses.get(q) or q in axioms.symmetric
+                for q in (p, *axioms.properties_above(p))
+            )
+            or p in axioms.chaining_predicates()
+        }
+        seeds: set[Term] = set()
+        for q in changed:
+            seeds.add(q.subject)
+            if q.predicate in reaching_objects and isinstance(
+                q.object, ox.NamedNode | ox.BlankNode
+            ):
+                seeds.add(q.object)
+        return seeds
+
+    def _widen(self, seeds: set[Term], chaining: frozenset[Term]) -> set[Term]:
+        """The seeds and every node linked to them by a chain of transitive-family triples."""
+        nodes = set(seeds)
+        todo = list(seeds)
+        while todo:
+            node = todo.pop()
+            for p in chaining:
+                assert isinstance(p, ox.NamedNode)
+                linked = [q.object for q in self._match(node, p, None)]
+                linked += [q.subject for q in self._match(None, p, node)]
+                for other in linked:
+                    if other not in nodes and isinstance(other, ox.NamedNode | ox.BlankNode):
+                        nodes.add(other)
+                        todo.append(other)
+        return nodes
+
+    def update_around(self, seeds: set[Term]) -> Maintenance:
+        """Recompute the inferred triples about ``seeds`` (and what chains them) only."""
+        with self._lock:
+            started = time.perf_counter()
+            axioms = self.axioms()
+            relevant = axioms.relevant_predicates()
+            nodes = self._widen(seeds, axioms.chaining_predicates())
+            around: set[Fact] = set()
+            for node in nodes:
+                for q in self._match(node, None, None):
+                    if q.predicate == TYPE or q.predicate in relevant:
+                        around.add(_fact(q))
+                for p in relevant:
+                    assert isinstance(p, ox.NamedNode)
+                    around.update(_fact(q) for q in self._match(None, p, node))
+            closure = entail(axioms, around)
+
+            def owned(t: ox.Triple | Fact) -> bool:
+                s, p, o = t[0], t[1], t[2]
+                if p in AXIOM_PREDICATES:
+                    return False
+                return s in nodes or (p != TYPE and o in nodes)
+
+            wanted = {ox.Triple(*f) for f in closure - around if owned(f)}
+            wanted = {t for t in wanted if not self._is_asserted(t)}
+            current: set[ox.Triple] = set()
+            for node in nodes:
+                current.update(q.triple for q in self.store.match(node, None, None, self.graph))  # type: ignore[arg-type]
+                current.update(
+                    q.triple
+                    for q in self.store.match(None, None, node, self.graph)  # type: ignore[arg-type]
+                    if q.predicate != TYPE
+                )
+            current = {t for t in current if owned((t.subject, t.predicate, t.object))}  # type: ignore[arg-type]
+            removed, added = current - wanted, wanted - current
+            self._write(removed, added)
+            self.last = Maintenance(
+                "local", len(nodes), len(added), len(removed), time.perf_counter() - started
+            )
+            return self.last
+
+    def _is_asserted(self, triple: ox.Triple) -> bool:
+        return bool(self._match(triple.subject, triple.predicate, triple.object))
+
+    def _write(self, removed: Iterable[ox.Triple], added: Iterable[ox.Triple]) -> None:
+        g = self._graph_node
+        remove = [ox.Quad(t.subject, t.predicate, t.object, g) for t in removed]
+        add = [ox.Quad(t.subject, t.predicate, t.object, g) for t in added]
+        if not (remove or add):
+            return
+        # Queries do not see the graph half-updated; blank nodes keep their identity.
+        with self.store.exclusive():
+            self.store.restore(remove=remove, add=add)
+
+
+def _fact(quad: ox.Quad) -> Fact:
+    return (quad.subject, quad.predicate, quad.object)  # type: ignore[return-value]

@@ -1,0 +1,21 @@
+"""The service's SPARQL extension functions: their IRIs, and stand-ins for places that parse
+or run queries without the service around them (they answer nothing)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pyoxigraph as ox
+
+NAMESPACE = "https://w3id.org/osaamiskartta/fn#"
+# okfn:textScore(?resource, "words"): the resource's full-text search score, or unbound.
+TEXT_SCORE = ox.NamedNode(NAMESPACE + "textScore")
+
+
+def _nothing(*_: object) -> None:
+    return None
+
+
+def stand_ins() -> dict[ox.NamedNode, Callable[..., None]]:
+    """Every extension function, answering nothing (so queries using them still parse)."""
+    return {TEXT_SCORE: _nothing}
