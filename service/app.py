@@ -26,6 +26,7 @@ from service.executor import ThreadExecutor
 from service.loading import load_directories
 from service.provenance import ProvenanceRecorder
 from service.publishing.site import Publication
+from service.query_pool import QueryPool
 from service.routes import graph_store, sparql
 from service.routes import named_queries as named_query_routes
 from service.routes import publishing as publishing_routes
@@ -59,11 +60,14 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(settings.store)
+        # Started first: the workers import while the store loads.
+        pool = QueryPool(store, settings.query_processes, settings.query_timeout)
         gate = QualityGate(store, GraphRoles(settings.base_iri))
         writer = Writer(store, gate, [ProvenanceRecorder(store, settings.base_iri)])
         # Registered before the load, so that the load moves the data version on too.
         publication = Publication.create(settings, store)
         writer.observers.extend(publication.observers)
+        writer.observers.append(pool)
         app.state.publication = publication
         report = load_directories(writer, settings.load_dirs, settings.base_iri)
         log.info(
@@ -76,12 +80,14 @@ def create_app(settings: Settings) -> FastAPI:
         if report.loaded or report.dropped:
             store_validation.start(gate, "files were loaded at start-up")
         executor = ThreadExecutor(settings.query_workers)
+        await executor.run(pool.wait_ready)
         app.state.osaamiskartta = AppState(
-            settings, store, writer, executor, store_validation=store_validation
+            settings, store, writer, executor, store_validation=store_validation, pool=pool
         )
         try:
             yield
         finally:
+            pool.close()
             executor.close()
             store.close()
 

@@ -10,6 +10,7 @@ from fastapi import Request, Response
 from service.errors import PayloadTooLarge
 from service.executor import Executor
 from service.language import preferred_language
+from service.query_pool import QueryPool
 from service.settings import Settings
 from service.store.base import Store
 from service.validation.report import lookup_labels, nodes_of, summary
@@ -26,6 +27,8 @@ class AppState:
     writer: Writer
     executor: Executor
     store_validation: StoreValidation = field(default_factory=StoreValidation)
+    # Clients' queries run here, with the time limit (service/query_pool.py).
+    pool: QueryPool | None = None
 
 
 def app_state(request: Request) -> AppState:

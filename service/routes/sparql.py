@@ -6,6 +6,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from service.auth import authorize_write
+from service.limits import caps, check_query_length, check_update_length
+from service.outbound import check_outbound
 from service.pages import query_page
 from service.routes.common import app_state, params, read_body, write_response
 from service.sparql.conneg import negotiate, prefers
@@ -61,7 +63,12 @@ async def _handle(request: Request, *, accepts_queries: bool) -> Response:
             b"" if head else content, media_type=fmt.content_type, headers={"Vary": "Accept"}
         )
     if isinstance(op, QueryOperation):
-        payload = await state.executor.run(run_query, state.store, op, accept, endpoint)
+        check_query_length(op.query, state.settings.max_query_length)
+        check_outbound(op.query, state.settings.outbound_allowlist)
+        if state.pool is not None:
+            payload = await state.pool.run(op, accept, endpoint, caps(state.settings))
+        else:
+            payload = await state.executor.run(run_query, state.store, op, accept, endpoint)
         return Response(
             b"" if head else payload.body,
             media_type=payload.format.content_type,
@@ -73,5 +80,7 @@ async def _handle(request: Request, *, accepts_queries: bool) -> Response:
         state.settings.write_token,
         state.settings.write_token_name,
     )
+    check_update_length(op.update, state.settings.max_update_length)
+    check_outbound(op.update, state.settings.outbound_allowlist)
     result = await state.executor.run(run_update, state.writer, op, endpoint, agent)
     return await write_response(request, result, 204)

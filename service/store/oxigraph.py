@@ -59,6 +59,18 @@ class OxigraphResult:
     def kind(self) -> Kind:
         return self._kind
 
+    @property
+    def raw(self) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """pyoxigraph's own answer object."""
+        return self._result
+
+    def serialize_to(self, fmt: Format, output: object) -> None:
+        """Write the result into a binary file-like ``output`` as pyoxigraph produces it."""
+        target = _RESULTS.get(fmt.name) if self._kind != Kind.GRAPH else _RDF.get(fmt.name)
+        if target is None:
+            raise ValueError(f"a {self._kind.value} result cannot be written as {fmt.name}")
+        self._result.serialize(output, format=target)  # type: ignore[arg-type]
+
     def serialize(self, fmt: Format) -> bytes:
         target = _RESULTS.get(fmt.name) if self._kind != Kind.GRAPH else _RDF.get(fmt.name)
         if target is None:
@@ -82,6 +94,51 @@ class OxigraphStore:
             self._store = ox.Store()
         self.path = path
         self._gate = ReadGate()
+
+    @classmethod
+    def read_only(cls, path: Path) -> OxigraphStore:
+        """Open a snapshot directory that nobody writes (a query worker's view)."""
+        store = cls.__new__(cls)
+        store._store = ox.Store.read_only(str(path))
+        store.path = None
+        store._gate = ReadGate()
+        return store
+
+    @classmethod
+    def from_nquads(cls, file: Path) -> OxigraphStore:
+        """An in-memory store holding an N-Quads snapshot file."""
+        store = cls(None)
+        store._store.bulk_load(path=str(file), format=ox.RdfFormat.N_QUADS)
+        return store
+
+    def snapshot(self, target: Path) -> Path:
+        """Write a consistent copy for readers elsewhere: a RocksDB checkpoint (hard links)
+        of a directory store, an N-Quads file of a memory store. Returns what to open."""
+        with self._gate.starting():
+            if self.path is not None:
+                self._store.backup(str(target))
+                return target
+            target.mkdir(parents=True)
+            file = target / "snapshot.nq"
+            self._store.dump(str(file), format=ox.RdfFormat.N_QUADS)
+            return file
+
+    def replace_all(self, quads: Sequence[ox.Quad]) -> None:
+        """Replace the whole content with ``quads`` in one transaction (restore a backup)."""
+        by_graph: dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, list[ox.Triple]] = {}
+        for quad in quads:
+            by_graph.setdefault(quad.graph_name, []).append(quad.triple)
+        blocks = []
+        for graph, triples in by_graph.items():
+            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
+            blocks.append(
+                body if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph} {{\n{body}}}"
+            )
+        update = "DROP ALL"
+        if blocks:
+            update += " ;\nINSERT DATA {\n" + "\n".join(blocks) + "\n}"
+        with self._gate.closed():
+            self._store.update(update)
 
     def exclusive(self) -> AbstractContextManager[None]:
         return self._gate.closed()
