@@ -64,12 +64,14 @@ class CappedSink:
         self.exceeded: str | None = None
 
     def write(self, data: bytes) -> int:
+        if self.exceeded:  # pyoxigraph tries the failed buffer again when it flushes
+            raise _Stop(self.exceeded)
         self.size += len(data)
         self.lines += data.count(b"\n")
-        if self.max_bytes and self.size > self.max_bytes:
-            self.exceeded = "bytes"
-        elif self.max_lines and self.lines > self.max_lines:
+        if self.max_lines and self.lines > self.max_lines:
             self.exceeded = "rows"
+        elif self.max_bytes and self.size > self.max_bytes:
+            self.exceeded = "bytes"
         if self.exceeded:
             raise _Stop(self.exceeded)
         self.parts.append(bytes(data))
