@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -26,6 +27,7 @@ from pathlib import Path
 from service import query_worker
 from service.errors import QueryTimeout, WorkerProblem
 from service.limits import Caps
+from service.request_facts import note
 from service.sparql.endpoint import Payload
 from service.sparql.formats import FORMATS_BY_KIND
 from service.sparql.protocol import QueryOperation
@@ -114,12 +116,14 @@ class QueryPool:
                 self._idle.put_nowait(worker)
         worker = await self._idle.get()
         loop = asyncio.get_running_loop()
+        started = time.perf_counter()
         try:
             worker, reply = await loop.run_in_executor(
                 self._threads, self._call, worker, op, accept, base_iri, caps
             )
         finally:
             self._idle.put_nowait(worker)
+            note("query_seconds", round(time.perf_counter() - started, 6))
         status, first, second = reply
         if status == "ok":
             return Payload(_FORMATS[str(first)], second)  # type: ignore[arg-type]
@@ -193,6 +197,10 @@ class QueryPool:
             for path in self._directory.iterdir():
                 if not any(path == k or path in k.parents for k in keep):
                     shutil.rmtree(path, ignore_errors=True)
+
+    def alive(self) -> bool:
+        """True while every worker process runs."""
+        return all(w.process.poll() is None for w in self._workers)
 
     def close(self) -> None:
         """Stop the workers and remove the snapshots."""

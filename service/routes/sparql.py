@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
-from service.auth import authorize_write
+from service.auth import authorize
 from service.limits import caps, check_query_length, check_update_length
 from service.outbound import check_outbound
 from service.pages import query_page
@@ -75,11 +75,7 @@ async def _handle(request: Request, *, accepts_queries: bool) -> Response:
             headers={"Vary": "Accept"},
         )
     assert isinstance(op, UpdateOperation)
-    agent = authorize_write(
-        request.headers.get("authorization"),
-        state.settings.write_token,
-        state.settings.write_token_name,
-    )
+    agent = authorize(request.headers.get("authorization"), state.tokens, "write")
     check_update_length(op.update, state.settings.max_update_length)
     check_outbound(op.update, state.settings.outbound_allowlist)
     result = await state.executor.run(run_update, state.writer, op, endpoint, agent)

@@ -123,23 +123,6 @@ class OxigraphStore:
             self._store.dump(str(file), format=ox.RdfFormat.N_QUADS)
             return file
 
-    def replace_all(self, quads: Sequence[ox.Quad]) -> None:
-        """Replace the whole content with ``quads`` in one transaction (restore a backup)."""
-        by_graph: dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, list[ox.Triple]] = {}
-        for quad in quads:
-            by_graph.setdefault(quad.graph_name, []).append(quad.triple)
-        blocks = []
-        for graph, triples in by_graph.items():
-            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
-            blocks.append(
-                body if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph} {{\n{body}}}"
-            )
-        update = "DROP ALL"
-        if blocks:
-            update += " ;\nINSERT DATA {\n" + "\n".join(blocks) + "\n}"
-        with self._gate.closed():
-            self._store.update(update)
-
     def exclusive(self) -> AbstractContextManager[None]:
         return self._gate.closed()
 
