@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from service.auth import authorize
 from service.limits import caps, check_query_length, check_update_length
+from service.nesting import check_nesting
 from service.outbound import check_outbound
 from service.pages import query_page
 from service.routes.common import app_state, params, read_body, write_response
@@ -64,6 +65,7 @@ async def _handle(request: Request, *, accepts_queries: bool) -> Response:
         )
     if isinstance(op, QueryOperation):
         check_query_length(op.query, state.settings.max_query_length)
+        check_nesting(op.query, "query")
         check_outbound(op.query, state.settings.outbound_allowlist)
         if state.pool is not None:
             payload = await state.pool.run(op, accept, endpoint, caps(state.settings))
@@ -77,6 +79,7 @@ async def _handle(request: Request, *, accepts_queries: bool) -> Response:
     assert isinstance(op, UpdateOperation)
     agent = authorize(request.headers.get("authorization"), state.tokens, "write")
     check_update_length(op.update, state.settings.max_update_length)
+    check_nesting(op.update, "update")
     check_outbound(op.update, state.settings.outbound_allowlist)
     result = await state.executor.run(run_update, state.writer, op, endpoint, agent)
     return await write_response(request, result, 204)
