@@ -68,8 +68,12 @@ class QueryPool:
         self.store = store
         self.timeout = timeout
         self.stats = PoolStats()
-        self._directory = Path(tempfile.mkdtemp(prefix="osaamiskartta-snapshots-"))
-        if store.path is not None:
+        if store.path is None:
+            self._directory = Path(tempfile.mkdtemp(prefix="osaamiskartta-snapshots-"))
+        else:
+            # Left behind by a service that was killed (one process per store directory).
+            for stale in store.path.parent.glob(f".{store.path.name}-snapshots-*"):
+                shutil.rmtree(stale, ignore_errors=True)
             # Checkpoints are hard links: they must be on the store's file system.
             self._directory = Path(
                 tempfile.mkdtemp(prefix=f".{store.path.name}-snapshots-", dir=store.path.parent)

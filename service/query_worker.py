@@ -7,6 +7,8 @@ request at a time over a pipe and never writes.
 
 from __future__ import annotations
 
+import ctypes
+import signal
 import sys
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -62,8 +64,19 @@ def answer(store: OxigraphStore, request: QueryRequest) -> Reply:
         return ("crash", f"{type(exc).__name__}: {exc}", None)
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this worker when the service dies (even by kill -9), so that a
+    runaway query does not outlive it; the pipe closing covers an idle worker elsewhere."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def main(conn: Connection) -> None:
     """Serve requests until the pipe closes."""
+    _die_with_parent()
     conn.send(("ready", None, None))
     store: OxigraphStore | None = None
     opened: Snapshot | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 import time
@@ -9,7 +10,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import Service, start_service
+from tests.conftest import FIXTURES, Service, start_service
+from tests.integration.test_limits import RUNAWAY, children
 
 BIG_GRAPH = "http://e/g/big"
 SIZE = 20_000
@@ -140,3 +142,34 @@ def test_soak_readers_see_whole_writes_and_no_acknowledged_write_is_lost(
         assert found == set(acknowledged)
     finally:
         restarted.stop()
+
+
+def test_a_runaway_query_does_not_outlive_a_killed_service(tmp_path: Path) -> None:
+    service = start_service(
+        tmp_path, load_dirs=[FIXTURES / "graphs"], env={"OSAAMISKARTTA_QUERY_TIMEOUT": "600"}
+    )
+    workers = children(service.process.pid)
+    assert len(workers) == 2
+
+    def runaway() -> None:
+        with contextlib.suppress(httpx.TransportError):
+            httpx.get(f"{service.url}/sparql", params={"query": RUNAWAY}, timeout=120)
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(0.5)
+    service.process.send_signal(signal.SIGKILL)
+    service.process.wait(timeout=30)
+    thread.join()
+    deadline = time.monotonic() + 30  # waiting for the kernel, not measuring speed
+    while time.monotonic() < deadline and any(_running(pid) for pid in workers):
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in workers)
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
