@@ -29,9 +29,18 @@ def count(service: Service, graph: str, predicate: str = "") -> int:
     return int(r.json()["results"]["bindings"][0]["n"]["value"])
 
 
-def test_kill_9_during_a_large_write_leaves_before_or_after(tmp_path: Path) -> None:
+def test_kill_9_during_a_large_write_leaves_before_or_after_and_stops_the_workers(
+    tmp_path: Path,
+) -> None:
     store = str(tmp_path / "store")
-    service = start_service(tmp_path, store=store)
+    service = start_service(
+        tmp_path,
+        store=store,
+        load_dirs=[FIXTURES / "graphs"],
+        env={"OSAAMISKARTTA_QUERY_TIMEOUT": "600"},
+    )
+    workers = children(service.process.pid)
+    assert len(workers) == 2
     body = "".join(f"<http://e/s{i}> <http://e/p> {i} .\n" for i in range(SIZE)).encode()
     outcome: dict[str, object] = {}
 
@@ -47,12 +56,24 @@ def test_kill_9_during_a_large_write_leaves_before_or_after(tmp_path: Path) -> N
         except httpx.TransportError as exc:
             outcome["error"] = exc
 
+    def runaway() -> None:
+        with contextlib.suppress(httpx.TransportError):
+            httpx.get(f"{service.url}/sparql", params={"query": RUNAWAY}, timeout=120)
+
     writer = threading.Thread(target=put)
+    busy = threading.Thread(target=runaway)
+    busy.start()
     writer.start()
     time.sleep(0.5)  # somewhere in the middle of receiving, parsing, validating or committing
     service.process.send_signal(signal.SIGKILL)
     service.process.wait(timeout=30)
     writer.join()
+    busy.join()
+    # The worker running the runaway query dies with the service (it does not go on burning).
+    deadline = time.monotonic() + 30  # waiting for the kernel, not measuring speed
+    while time.monotonic() < deadline and any(_running(pid) for pid in workers):
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in workers)
 
     restarted = start_service(tmp_path, store=store)
     try:
@@ -142,29 +163,6 @@ def test_soak_readers_see_whole_writes_and_no_acknowledged_write_is_lost(
         assert found == set(acknowledged)
     finally:
         restarted.stop()
-
-
-def test_a_runaway_query_does_not_outlive_a_killed_service(tmp_path: Path) -> None:
-    service = start_service(
-        tmp_path, load_dirs=[FIXTURES / "graphs"], env={"OSAAMISKARTTA_QUERY_TIMEOUT": "600"}
-    )
-    workers = children(service.process.pid)
-    assert len(workers) == 2
-
-    def runaway() -> None:
-        with contextlib.suppress(httpx.TransportError):
-            httpx.get(f"{service.url}/sparql", params={"query": RUNAWAY}, timeout=120)
-
-    thread = threading.Thread(target=runaway)
-    thread.start()
-    time.sleep(0.5)
-    service.process.send_signal(signal.SIGKILL)
-    service.process.wait(timeout=30)
-    thread.join()
-    deadline = time.monotonic() + 30  # waiting for the kernel, not measuring speed
-    while time.monotonic() < deadline and any(_running(pid) for pid in workers):
-        time.sleep(0.1)
-    assert not any(_running(pid) for pid in workers)
 
 
 def _running(pid: int) -> bool:
