@@ -34,8 +34,18 @@ def restore(
         name = quad.graph_name
         key = name.value if isinstance(name, ox.NamedNode) else None
         graphs.setdefault(key, []).append(quad.triple)
+    # One update cannot share a blank node between graphs' blocks: each graph gets its own
+    # (a blank node shared across graphs becomes one per graph).
+    graphs = {g: _own_blank_nodes(t, i) for i, (g, t) in enumerate(graphs.items())}
     changes: list[Change] = [GraphDrop(g) for g in writer.store.named_graphs() if g not in graphs]
     if None not in graphs:
         changes.append(GraphDrop(None))
     changes += [GraphChange(g, tuple(t), replace=True) for g, t in graphs.items()]
     return writer.apply(GraphWrite(tuple(changes)), WriteContext(STARTUP, "restore", agent))
+
+
+def _own_blank_nodes(triples: list[ox.Triple], index: int) -> list[ox.Triple]:
+    def term(t: ox.Term) -> ox.Term:
+        return ox.BlankNode(f"{t.value}g{index}") if isinstance(t, ox.BlankNode) else t
+
+    return [ox.Triple(term(t.subject), t.predicate, term(t.object)) for t in triples]

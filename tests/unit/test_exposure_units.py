@@ -86,3 +86,20 @@ def test_outbound_targets_are_found_at_any_depth_and_not_in_strings() -> None:
     assert outbound_targets("load <file:///etc/passwd> into graph <g>") == [
         ("LOAD", "file:///etc/passwd")
     ]
+
+
+def test_restore_replaces_everything_even_with_blank_nodes_in_several_graphs() -> None:
+    from service.backup import backup, restore
+    from service.store.oxigraph import OxigraphStore
+    from service.writes import Writer
+
+    store = OxigraphStore(None)
+    store.update("INSERT DATA { GRAPH <http://e/old> { <http://e/x> <http://e/p> 1 } }")
+    data = (
+        b'_:b <http://e/p> "1" <http://e/g1> .\n_:b <http://e/q> "2" <http://e/g2> .\n'
+        b'<http://e/s> <http://e/r> _:c .\n_:c <http://e/p> "3" .\n'
+    )
+    restore(Writer(store), data)
+    lines = backup(store).decode().splitlines()
+    assert len(lines) == 4 and not any("http://e/old" in line for line in lines)
+    assert store.named_graphs() == ["http://e/g1", "http://e/g2"]
