@@ -25,10 +25,15 @@ from service.errors import (
 )
 from service.executor import ThreadExecutor
 from service.loading import load_directories
+from service.observability import AccessLogMiddleware, Metrics, configure_access_log
 from service.provenance import ProvenanceRecorder
 from service.publishing.site import Publication
+from service.query_pool import QueryPool
+from service.rate_limit import RateLimitMiddleware, TokenBuckets
+from service.routes import admin as admin_routes
 from service.routes import graph_store, sparql
 from service.routes import named_queries as named_query_routes
+from service.routes import operations as operations_routes
 from service.routes import publishing as publishing_routes
 from service.routes import validation as validation_routes
 from service.routes.caching import CachingMiddleware
@@ -36,6 +41,7 @@ from service.routes.common import AppState
 from service.routes.tools import router as tools_router
 from service.settings import Settings
 from service.store import open_store
+from service.tokens import TokenRegistry
 from service.validation.gate import GraphRoles, QualityGate
 from service.validation.status import StoreValidation
 from service.writes import Writer
@@ -57,10 +63,14 @@ def _error_response(request: Request, error: ServiceError) -> Response:
 
 def create_app(settings: Settings) -> FastAPI:
     """Build the service for ``settings``; the store opens and loads when the app starts."""
+    tokens = TokenRegistry.from_settings(settings)
+    metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(settings.store)
+        # Started first: the workers import while the store loads.
+        pool = QueryPool(store, settings.query_processes, settings.query_timeout)
         gate = QualityGate(store, GraphRoles(settings.base_iri))
         writer = Writer(store, gate, [ProvenanceRecorder(store, settings.base_iri)])
         derived = start_derived_data(settings, store, gate.roles)
@@ -69,6 +79,7 @@ def create_app(settings: Settings) -> FastAPI:
         # Registered before the load, so that the load moves the data version on too.
         publication = Publication.create(settings, store)
         writer.observers.extend(publication.observers)
+        writer.observers.append(pool)
         app.state.publication = publication
         report = load_directories(writer, settings.load_dirs, settings.base_iri)
         log.info(
@@ -81,12 +92,22 @@ def create_app(settings: Settings) -> FastAPI:
         if report.loaded or report.dropped:
             store_validation.start(gate, "files were loaded at start-up")
         executor = ThreadExecutor(settings.query_workers)
+        await executor.run(pool.wait_ready)
         app.state.osaamiskartta = AppState(
-            settings, store, writer, executor, store_validation=store_validation
+            settings,
+            store,
+            writer,
+            executor,
+            store_validation=store_validation,
+            pool=pool,
+            tokens=tokens,
         )
+        metrics.watch_pool(pool.stats)
         try:
             yield
         finally:
+            app.state.stopping = True
+            pool.close()
             executor.close()
             derived.close()
             store.close()
@@ -107,6 +128,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.include_router(publishing_routes.router)
     app.include_router(tools_router)
+    app.include_router(admin_routes.router)
+    app.include_router(operations_routes.router)
+    app.state.metrics = metrics
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
     app.add_middleware(CachingMiddleware)
     # Reads are open to any origin; writes stay same-origin (no CORS for POST, PUT, DELETE).
@@ -116,6 +140,11 @@ def create_app(settings: Settings) -> FastAPI:
         allow_methods=["GET", "HEAD", "OPTIONS"],
         expose_headers=["ETag", "Last-Modified", "Content-Location", "Link"],
     )
+    if settings.rate_limit > 0:
+        buckets = TokenBuckets(settings.rate_limit, settings.rate_burst)
+        app.add_middleware(RateLimitMiddleware, buckets=buckets, tokens=tokens)
+    app.add_middleware(AccessLogMiddleware, metrics=metrics)
+    configure_access_log()
 
     @app.get("/health", include_in_schema=False)
     async def health() -> Response:

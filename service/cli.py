@@ -142,16 +142,71 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--triples", type=int, required=True, help="about how many triples")
     synth.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
     synth.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    _exposure_commands(sub, store_options)
     return parser
+
+
+def _exposure_commands(sub: argparse._SubParsersAction, store_options: object) -> None:
+    """backup, restore and token (issue 7: safe to expose)."""
+    backup = sub.add_parser(
+        "backup",
+        help="write the whole store to one N-Quads file",
+        description="Back up "
+        "every graph to FILE (N-Quads); restore it with 'osaamiskartta restore FILE'.",
+    )
+    store_options(backup)  # type: ignore[operator]
+    backup.add_argument("file", type=Path, metavar="FILE")
+    restore = sub.add_parser(
+        "restore",
+        help="replace the store's content with a backup file",
+        description="Replace every graph with the content of an N-Quads or TriG backup, in "
+        "one transaction.",
+    )
+    store_options(restore)  # type: ignore[operator]
+    restore.add_argument("file", type=Path, metavar="FILE")
+    token = sub.add_parser(
+        "token",
+        help="make a new named token and print its configuration line",
+        description="Print a fresh token (give it to the client) and the line for "
+        "OSAAMISKARTTA_TOKENS_FILE, which holds only its SHA-256 digest.",
+    )
+    token.add_argument("name")
+    token.add_argument("--rights", default="write", help="read, write or admin (default: write)")
+
+
+def _backup_commands(args: argparse.Namespace, settings: Settings) -> int:
+    from service.backup import backup, restore
+    from service.sparql.formats import TRIG
+    from service.tokens import digest, new_token, parse_rights
+
+    if args.command == "token":
+        parse_rights(args.rights)
+        secret = new_token()
+        print(f"token: {secret}")
+        print(f"{args.name} {args.rights} sha256:{digest(secret)}")
+        return 0
+    store, writer = _open(settings)
+    if args.command == "backup":
+        args.file.write_bytes(backup(store))
+        print(f"backed up to {args.file}")
+    else:
+        if not args.file.is_file():
+            print(f"osaamiskartta: no such file: {args.file}", file=sys.stderr)
+            return 2
+        fmt = TRIG if args.file.suffix == ".trig" else f.N_QUADS
+        result = restore(writer, args.file.read_bytes(), fmt, "cli")
+        print(f"restored: {len(result.delta.added)} added, {len(result.delta.removed)} removed")
+    store.close()
+    return 0
 
 
 def settings_for(args: argparse.Namespace, environ: Mapping[str, str]) -> Settings:
     """Environment settings overridden by the options given on the command line."""
     settings = Settings.from_env(environ)
-    load_dirs = parse_load_dirs(args.load_dirs) if args.load_dirs else None
+    load_dirs = parse_load_dirs(args.load_dirs) if getattr(args, "load_dirs", None) else None
     return settings.replace(
-        store=args.store,
-        base_iri=args.base_iri,
+        store=getattr(args, "store", None),
+        base_iri=getattr(args, "base_iri", None),
         load_dirs=load_dirs,
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
@@ -224,7 +279,12 @@ def _serve(settings: Settings) -> int:
     from service.app import create_app
 
     uvicorn.run(
-        create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        # On SIGTERM: stop accepting, let in-flight requests finish (up to the grace period).
+        timeout_graceful_shutdown=settings.shutdown_grace,
     )
     return 0
 
@@ -343,6 +403,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
             return _update(settings, args.update)
         if args.command == "load":
             return _load(settings, args.files)
+        if args.command in ("backup", "restore", "token"):
+            return _backup_commands(args, settings)
         if args.command == "validate":
             language = args.lang or environ.get(PREFIX + "LANG") or "fi"
             return _validate(settings, args.files, args.with_store, language)

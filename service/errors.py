@@ -144,6 +144,43 @@ class PayloadTooLarge(ServiceError):
     title = "Payload too large"
 
 
+class ResultTooLarge(ServiceError):
+    """A query's answer has more rows or bytes than the configured caps allow."""
+
+    status = 400
+    title = "Result too large"
+
+
+class TooManyRequests(ServiceError):
+    """A client sent more requests than its rate limit allows; says when to come back."""
+
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail, headers={"Retry-After": str(max(retry_after, 1))})
+
+
+class QueryTimeout(ServiceError):
+    """A query ran longer than the time limit and was stopped."""
+
+    status = 503
+    title = "Query time limit exceeded"
+
+
+class WorkerProblem(ServiceError):
+    """A problem a query worker process reported, carried over as its problem document."""
+
+    def __init__(self, document: dict[str, object], headers: Mapping[str, str]) -> None:
+        super().__init__(str(document.get("detail", "")), headers=headers)
+        self.status = int(document.get("status", 500))  # type: ignore[call-overload]
+        self.title = str(document.get("title", "Internal error"))
+        self.document = document
+
+    def problem(self) -> dict[str, object]:
+        return dict(self.document)
+
+
 class UnsupportedMediaType(ServiceError):
     """The request body's media type or charset is not one the endpoint reads."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +47,19 @@ class Settings:
     search_index: str | None = None
     # Materialise RDFS / OWL 2 RL entailments into {base}graph/system/inferred.
     inference: bool = True
+    # Exposure limits (issue 7): see service/limits.py and the README's "Safe to expose".
+    query_timeout: float = 30.0
+    query_processes: int = 2
+    max_result_rows: int = 100_000
+    max_response_bytes: int = 128 * 1024 * 1024
+    max_query_length: int = 100_000
+    max_update_length: int = 16 * 1024 * 1024
+    outbound_allowlist: tuple[str, ...] = ()
+    tokens: str | None = None
+    tokens_file: Path | None = None
+    rate_limit: float = 0.0
+    rate_burst: int = 0
+    shutdown_grace: float = 30.0
 
     @property
     def in_memory(self) -> bool:
@@ -118,6 +131,7 @@ class Settings:
             values["inference"] = v.lower() in ("true", "1", "yes")
         if (v := get("LOG_LEVEL")) is not None:
             values["log_level"] = v.lower()
+        values.update(_exposure_settings(get))
         return cls(**values)  # type: ignore[arg-type]
 
 
@@ -127,3 +141,35 @@ def parse_load_dirs(value: str) -> tuple[Path, ...]:
     if parts == ["none"]:
         return ()
     return tuple(Path(p).resolve() for p in parts)
+
+
+def _exposure_settings(get: Callable[[str], str | None]) -> dict[str, object]:
+    """The limits, outbound allowlist, tokens and rate limit of a public service."""
+    values: dict[str, object] = {}
+    numbers: tuple[tuple[str, str, type[int] | type[float]], ...] = (
+        ("QUERY_TIMEOUT", "query_timeout", float),
+        ("QUERY_PROCESSES", "query_processes", int),
+        ("MAX_RESULT_ROWS", "max_result_rows", int),
+        ("MAX_RESPONSE_BYTES", "max_response_bytes", int),
+        ("MAX_QUERY_LENGTH", "max_query_length", int),
+        ("MAX_UPDATE_LENGTH", "max_update_length", int),
+        ("RATE_LIMIT", "rate_limit", float),
+        ("RATE_BURST", "rate_burst", int),
+        ("SHUTDOWN_GRACE", "shutdown_grace", float),
+    )
+    for name, key, kind in numbers:
+        if (v := get(name)) is not None:
+            try:
+                number = kind(v)
+            except ValueError as exc:
+                raise SettingsError(f"{PREFIX}{name} must be a number: {v!r}") from exc
+            if number < 0 or (name in ("QUERY_TIMEOUT", "QUERY_PROCESSES") and number == 0):
+                raise SettingsError(f"{PREFIX}{name} must be positive: {v!r}")
+            values[key] = number
+    if (v := get("OUTBOUND_ALLOWLIST")) is not None:
+        values["outbound_allowlist"] = tuple(p for p in v.replace(",", " ").split() if p)
+    if (v := get("TOKENS")) is not None:
+        values["tokens"] = v
+    if (v := get("TOKENS_FILE")) is not None:
+        values["tokens_file"] = Path(v).resolve()
+    return values

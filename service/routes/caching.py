@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from service.publishing.version import DataVersion, Version
 
 # Paths whose answers do not depend on the data version, or are not reads.
-UNVERSIONED = ("/health", "/update", "/static/")
+UNVERSIONED = ("/health", "/update", "/static/", "/ready", "/metrics", "/admin/")
 # Data can change with any write, so clients revalidate (cheaply, with the ETag) every time.
 READ_CACHE_CONTROL = "public, no-cache"
 STATIC_CACHE_CONTROL = "public, max-age=3600"

@@ -10,8 +10,10 @@ from fastapi import Request, Response
 from service.errors import PayloadTooLarge
 from service.executor import Executor
 from service.language import preferred_language
+from service.query_pool import QueryPool
 from service.settings import Settings
 from service.store.base import Store
+from service.tokens import TokenRegistry
 from service.validation.report import lookup_labels, nodes_of, summary
 from service.validation.status import StoreValidation
 from service.writes import Writer, WriteResult
@@ -26,6 +28,9 @@ class AppState:
     writer: Writer
     executor: Executor
     store_validation: StoreValidation = field(default_factory=StoreValidation)
+    # Clients' queries run here, with the time limit (service/query_pool.py).
+    pool: QueryPool | None = None
+    tokens: TokenRegistry = field(default_factory=lambda: TokenRegistry([]))
 
 
 def app_state(request: Request) -> AppState:

@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter, Request, Response
 
 from service import graph_store
-from service.auth import authorize_write
+from service.auth import authorize
 from service.errors import MethodNotAllowed
 from service.routes.common import app_state, params, read_body, write_response
 
@@ -44,11 +44,7 @@ async def _handle(request: Request, direct_iri: str | None) -> Response:
             media_type=payload.format.content_type,
             headers={"Vary": "Accept", "Content-Length": str(len(payload.body))},
         )
-    agent = authorize_write(
-        request.headers.get("authorization"),
-        state.settings.write_token,
-        state.settings.write_token_name,
-    )
+    agent = authorize(request.headers.get("authorization"), state.tokens, "write")
     if method == "DELETE":
         result = await state.executor.run(graph_store.delete, state.writer, target, agent)
         return await write_response(request, result, 204)

@@ -7,13 +7,17 @@ from dataclasses import replace
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
-from service.auth import authorize_write
+from service.auth import authorize
 from service.inference import asserted_only
+from service.limits import caps, check_query_length, check_update_length
+from service.nesting import check_nesting
+from service.outbound import check_outbound
 from service.pages import query_page
 from service.routes.common import app_state, params, read_body, write_response
 from service.sparql.conneg import negotiate, prefers
 from service.sparql.description import DESCRIPTION_FORMATS, render_description
 from service.sparql.endpoint import run_query, run_update
+from service.sparql.functions import uses_text_search
 from service.sparql.protocol import (
     DescriptionRequest,
     HttpRequest,
@@ -66,17 +70,23 @@ async def _handle(request: Request, *, accepts_queries: bool) -> Response:
     if isinstance(op, QueryOperation):
         if not op.inference:
             op = replace(op, dataset=asserted_only(op.dataset, state.settings.base_iri))
-        payload = await state.executor.run(run_query, state.store, op, accept, endpoint)
+        check_query_length(op.query, state.settings.max_query_length)
+        check_nesting(op.query, "query")
+        check_outbound(op.query, state.settings.outbound_allowlist)
+        if state.pool is not None and not uses_text_search(op.query):
+            payload = await state.pool.run(op, accept, endpoint, caps(state.settings))
+        else:
+            # The full-text index lives in this process: such queries run here.
+            payload = await state.executor.run(run_query, state.store, op, accept, endpoint)
         return Response(
             b"" if head else payload.body,
             media_type=payload.format.content_type,
             headers={"Vary": "Accept"},
         )
     assert isinstance(op, UpdateOperation)
-    agent = authorize_write(
-        request.headers.get("authorization"),
-        state.settings.write_token,
-        state.settings.write_token_name,
-    )
+    agent = authorize(request.headers.get("authorization"), state.tokens, "write")
+    check_update_length(op.update, state.settings.max_update_length)
+    check_nesting(op.update, "update")
+    check_outbound(op.update, state.settings.outbound_allowlist)
     result = await state.executor.run(run_update, state.writer, op, endpoint, agent)
     return await write_response(request, result, 204)

@@ -15,7 +15,7 @@ from service.publishing.links import Links
 from service.routes.common import app_state, read_body
 from service.tools import html
 from service.tools.records import Ids
-from service.tools.session import COOKIE, authorize_tools, session_value
+from service.tools.session import COOKIE, authorize_tools, session_token
 
 VARY = "Accept-Language, Cookie"
 
@@ -43,9 +43,7 @@ def ids(request: Request) -> Ids:
 
 def logged_in(request: Request) -> bool:
     """True when the browser holds a valid session cookie."""
-    token = app_state(request).settings.write_token
-    cookie = request.cookies.get(COOKIE)
-    return bool(token and cookie and cookie == session_value(token))
+    return session_token(request.cookies.get(COOKIE), app_state(request).tokens) is not None
 
 
 def page(request: Request, template: str, status: int = 200, **context: object) -> Response:
@@ -94,10 +92,8 @@ def same_origin(request: Request) -> None:
 
 def writer_name(request: Request) -> str:
     """Who is writing; Unauthorized or Forbidden when neither token nor session is valid."""
-    settings = app_state(request).settings
     return authorize_tools(
         request.headers.get("authorization"),
         request.cookies.get(COOKIE),
-        settings.write_token,
-        settings.write_token_name,
+        app_state(request).tokens,
     )

@@ -48,14 +48,12 @@ async def login(request: Request) -> Response:
     same_origin(request)
     values = await form(request)
     target = _next(first(values, "next"))
-    token = app_state(request).settings.write_token
     try:
-        check_token(first(values, "token"), token)
+        token = check_token(first(values, "token"), app_state(request).tokens)
     except ServiceError as exc:
         errors = FormErrors()
         errors.add("token", TEXTS[reader(request).lang]["bad_token"])
         return page(request, "login.html", exc.status, next=target, errors=errors)
-    assert token is not None
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(COOKIE, session_value(token), httponly=True, samesite="strict", path="/")
     return response

@@ -19,3 +19,10 @@ def _nothing(*_: object) -> None:
 def stand_ins() -> dict[ox.NamedNode, Callable[..., None]]:
     """Every extension function, answering nothing (so queries using them still parse)."""
     return {TEXT_SCORE: _nothing}
+
+
+def uses_text_search(query: str) -> bool:
+    """True when a query may call the service's extension functions, which read the full-text
+    index of this process (the query workers have none). The namespace must appear in the text,
+    in a PREFIX or a full IRI, for a query to call one."""
+    return NAMESPACE in query

@@ -63,6 +63,18 @@ class OxigraphResult:
     def kind(self) -> Kind:
         return self._kind
 
+    @property
+    def raw(self) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """pyoxigraph's own answer object."""
+        return self._result
+
+    def serialize_to(self, fmt: Format, output: object) -> None:
+        """Write the result into a binary file-like ``output`` as pyoxigraph produces it."""
+        target = _RESULTS.get(fmt.name) if self._kind != Kind.GRAPH else _RDF.get(fmt.name)
+        if target is None:
+            raise ValueError(f"a {self._kind.value} result cannot be written as {fmt.name}")
+        self._result.serialize(output, format=target)  # type: ignore[arg-type]
+
     def serialize(self, fmt: Format) -> bytes:
         target = _RESULTS.get(fmt.name) if self._kind != Kind.GRAPH else _RDF.get(fmt.name)
         if target is None:
@@ -88,6 +100,34 @@ class OxigraphStore:
         self._gate = ReadGate()
         # Extension functions for SPARQL (e.g. full-text search), by IRI.
         self.functions: dict[ox.NamedNode, Callable[..., Term | None]] = dict(stand_ins())
+
+    @classmethod
+    def read_only(cls, path: Path) -> OxigraphStore:
+        """Open a snapshot directory that nobody writes (a query worker's view)."""
+        store = cls.__new__(cls)
+        store._store = ox.Store.read_only(str(path))
+        store.path = None
+        store._gate = ReadGate()
+        return store
+
+    @classmethod
+    def from_nquads(cls, file: Path) -> OxigraphStore:
+        """An in-memory store holding an N-Quads snapshot file."""
+        store = cls(None)
+        store._store.bulk_load(path=str(file), format=ox.RdfFormat.N_QUADS)
+        return store
+
+    def snapshot(self, target: Path) -> Path:
+        """Write a consistent copy for readers elsewhere: a RocksDB checkpoint (hard links)
+        of a directory store, an N-Quads file of a memory store. Returns what to open."""
+        with self._gate.starting():
+            if self.path is not None:
+                self._store.backup(str(target))
+                return target
+            target.mkdir(parents=True)
+            file = target / "snapshot.nq"
+            self._store.dump(str(file), format=ox.RdfFormat.N_QUADS)
+            return file
 
     def exclusive(self) -> AbstractContextManager[None]:
         return self._gate.closed()

@@ -17,7 +17,7 @@ from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
-from service.errors import BadRequest, SyntaxProblem
+from service.errors import SyntaxProblem
 from service.store.base import Store
 from service.validation.terms import to_oxigraph
 
@@ -101,7 +101,7 @@ def _graph_ref(ref: object) -> str | None:
 
 
 def footprint_of_update(update: str, base_iri: str | None = None) -> Footprint:
-    """Parse the update and collect where it can write; refuse LOAD (no way out to the web)."""
+    """Parse the update and collect where it can write."""
     try:
         parsed = translateUpdate(parseUpdate(update), base=base_iri)
     except ParseException as exc:
@@ -116,7 +116,10 @@ def footprint_of_update(update: str, base_iri: str | None = None) -> Footprint:
     for op in getattr(parsed, "algebra", ()):
         name = op.name
         if name == "Load":
-            raise BadRequest("LOAD is not allowed: the service fetches nothing from the web")
+            # Only reached for targets the outbound allowlist names (service/outbound.py):
+            # what LOAD brings in can only land in its graph.
+            footprint.whole_graphs.add(str(op["graphiri"]) if "graphiri" in op else None)
+            continue
         # CompValue.get returns the key itself for a missing key, so test membership instead.
         with_graph = str(op["withClause"]) if "withClause" in op else None
         if name in ("InsertData", "DeleteData", "DeleteWhere"):

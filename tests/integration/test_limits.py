@@ -1,0 +1,160 @@
+"""Limits of a public endpoint: the query time limit and the caps on queries and answers."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import FIXTURES, Service, start_service
+
+# Twelve patterns over the same few triples: a cross product of ~10^10 rows.
+RUNAWAY = (
+    "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(12)) + " }"
+)
+ASK = "ASK { ?s ?p ?o }"
+LIMITS = {
+    "OSAAMISKARTTA_QUERY_TIMEOUT": "2",
+    "OSAAMISKARTTA_MAX_RESULT_ROWS": "20",
+    "OSAAMISKARTTA_MAX_RESPONSE_BYTES": "3000",
+    "OSAAMISKARTTA_MAX_QUERY_LENGTH": "2000",
+    "OSAAMISKARTTA_MAX_UPDATE_LENGTH": "2000",
+    "OSAAMISKARTTA_MAX_BODY_BYTES": "10000",
+}
+
+
+@pytest.fixture(scope="module")
+def limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """A disk store (the production path: checkpoints opened read-only by the workers)."""
+    workdir = tmp_path_factory.mktemp("limits")
+    running = start_service(
+        workdir, store=str(workdir / "store"), load_dirs=[FIXTURES / "graphs"], env=LIMITS
+    )
+    yield running
+    running.stop()
+
+
+def children(pid: int) -> set[int]:
+    """Process ids whose parent is ``pid`` (the query workers)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def ask(service: Service) -> httpx.Response:
+    return httpx.get(f"{service.url}/sparql", params={"query": ASK}, timeout=60)
+
+
+def test_runaway_query_is_stopped_with_503_and_its_worker_replaced(limited: Service) -> None:
+    workers = children(limited.process.pid)
+    assert len(workers) == 2
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        outcome["response"] = httpx.get(
+            f"{limited.url}/sparql", params={"query": RUNAWAY}, timeout=120
+        )
+        outcome["finished"] = time.monotonic()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    answered: list[tuple[int, float]] = []
+    while thread.is_alive():  # other clients are served while it runs
+        r = ask(limited)
+        answered.append((r.status_code, time.monotonic()))
+    thread.join()
+    response = outcome["response"]
+    assert isinstance(response, httpx.Response)
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["title"] == "Query time limit exceeded"
+    assert "limit of 2 s" in problem["detail"]
+    assert answered and all(status == 200 for status, _ in answered)
+    assert any(at < outcome["finished"] for _, at in answered)  # type: ignore[operator]
+    # The worker that ran it is gone (killed, its memory freed) and a fresh one took its place.
+    after = children(limited.process.pid)
+    assert len(after) == 2 and len(workers - after) == 1
+    gone = (workers - after).pop()
+    assert not os.path.exists(f"/proc/{gone}") or "Z" in Path(f"/proc/{gone}/stat").read_text()
+    assert ask(limited).json()["boolean"] is True  # and after
+
+
+def test_answer_with_more_rows_than_the_cap_is_refused_in_every_format(limited: Service) -> None:
+    numbers = " ".join(str(i) for i in range(30))
+    query = f"SELECT ?n WHERE {{ VALUES ?n {{ {numbers} }} }}"  # 30 short rows
+    for accept in (
+        "application/sparql-results+json",
+        "application/sparql-results+xml",
+        "text/csv",
+        "text/tab-separated-values",
+    ):
+        r = httpx.get(f"{limited.url}/sparql", params={"query": query}, headers={"Accept": accept})
+        assert r.status_code == 400, (accept, r.text)
+        assert r.json()["title"] == "Result too large"
+        assert "more than 20 rows" in r.json()["detail"]
+    ok = httpx.get(
+        f"{limited.url}/sparql",
+        params={"query": query + " LIMIT 5"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert ok.status_code == 200 and len(ok.json()["results"]["bindings"]) == 5
+    construct = (
+        f"CONSTRUCT {{ <http://e/s> <http://e/p> ?n }} WHERE {{ VALUES ?n {{ {numbers} }} }}"
+    )
+    for accept in ("text/turtle", "application/n-triples"):
+        r = httpx.get(
+            f"{limited.url}/sparql", params={"query": construct}, headers={"Accept": accept}
+        )
+        assert r.status_code == 400 and "more than 20 rows" in r.text  # told in Turtle
+    r = httpx.get(
+        f"{limited.url}/sparql",
+        params={"query": construct + " LIMIT 3"},
+        headers={"Accept": "text/turtle"},
+    )
+    assert r.status_code == 200 and r.text.count("<http://e/p>") + r.text.count(",") >= 3
+
+
+def test_answer_larger_than_the_byte_cap_is_refused(limited: Service) -> None:
+    query = 'SELECT ?s (CONCAT(STR(?o), "' + "x" * 400 + '") AS ?long) WHERE { ?s ?p ?o }'
+    r = httpx.get(f"{limited.url}/sparql", params={"query": query})
+    assert r.status_code == 400
+    assert "larger than 3000 bytes" in r.json()["detail"]
+    small = httpx.get(f"{limited.url}/sparql", params={"query": query + " LIMIT 2"})
+    assert small.status_code == 200 and len(small.json()["results"]["bindings"]) == 2
+
+
+def test_overlong_query_update_and_body_are_413_and_change_nothing(limited: Service) -> None:
+    long_query = "SELECT * WHERE { ?s ?p ?o } # " + "x" * 2000
+    r = httpx.post(f"{limited.url}/sparql", data={"query": long_query})
+    assert r.status_code == 413 and "limit of 2000" in r.json()["detail"]
+    before = httpx.get(f"{limited.url}/data", headers={"Accept": "application/n-quads"}).text
+    update = 'INSERT DATA { <http://e/a> <http://e/b> "' + "y" * 2100 + '" }'
+    r = httpx.post(
+        f"{limited.url}/update",
+        content=update,
+        headers={"Content-Type": "application/sparql-update", **limited.auth},
+    )
+    assert r.status_code == 413 and "update has" in r.json()["detail"]
+    body = '<http://e/a> <http://e/b> "' + "z" * 12000 + '" .'
+    r = httpx.put(
+        f"{limited.url}/data",
+        params={"graph": "http://e/g"},
+        content=body,
+        headers={"Content-Type": "text/turtle", **limited.auth},
+    )
+    assert r.status_code == 413
+    after = httpx.get(f"{limited.url}/data", headers={"Accept": "application/n-quads"}).text
+    assert after == before
