@@ -33,7 +33,7 @@ from service.routes import validation as validation_routes
 from service.routes.caching import CachingMiddleware
 from service.routes.common import AppState
 from service.settings import Settings
-from service.store import open_store
+from service.store.configured import open_configured_store
 from service.validation.gate import GraphRoles, QualityGate
 from service.validation.status import StoreValidation
 from service.writes import Writer
@@ -58,7 +58,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = open_store(settings.store)
+        store = open_configured_store(settings)
         gate = QualityGate(store, GraphRoles(settings.base_iri))
         writer = Writer(store, gate, [ProvenanceRecorder(store, settings.base_iri)])
         # Registered before the load, so that the load moves the data version on too.
