@@ -40,9 +40,11 @@ from service.store.remote_results import (
 SCHEME = "sparql+"
 # Names no graph: an empty default graph or an empty set of named graphs in a protocol dataset.
 NO_GRAPH = "urn:x-osaamiskartta:no-graph"
-# How long the list of graphs is trusted when the service itself wrote nothing (writes made
-# straight to the engine show after this).
-GRAPHS_TTL = 5.0
+# How long the list of graphs and pattern matches are trusted when the service itself wrote
+# nothing (writes made straight to the engine show after this). The quality gate reads the
+# same patterns again and again while it validates one write, each read a round trip.
+CACHE_TTL = 5.0
+CACHE_ENTRIES = 20_000
 # Triples per INSERT DATA operation: engines parse long updates slowly or not at all.
 CHUNK = 5000
 
@@ -72,7 +74,10 @@ class RemoteStore:
         self.default_graph = default_graph
         self._gate = ReadGate()
         self._graphs: tuple[float, list[str]] | None = None
+        self._matches: dict[tuple[object, ...], tuple[float, list[ox.Quad]]] = {}
         self._graphs_lock = threading.Lock()
+        # Moves on with every write, so that a read that began before it is not cached.
+        self._generation = 0
 
     # Reads
 
@@ -101,8 +106,9 @@ class RemoteStore:
 
     def named_graphs(self) -> list[str]:
         with self._graphs_lock:
-            if self._graphs is not None and time.monotonic() - self._graphs[0] < GRAPHS_TTL:
+            if self._graphs is not None and time.monotonic() - self._graphs[0] < CACHE_TTL:
                 return list(self._graphs[1])
+            generation = self._generation
         rows = self._select(rq("graphs"))
         graphs = sorted(
             row["g"]["value"]
@@ -110,7 +116,8 @@ class RemoteStore:
             if row["g"]["type"] == "uri" and self._is_service_graph(row["g"]["value"])
         )
         with self._graphs_lock:
-            self._graphs = (time.monotonic(), graphs)
+            if generation == self._generation:
+                self._graphs = (time.monotonic(), graphs)
         return list(graphs)
 
     def _is_service_graph(self, graph: str) -> bool:
@@ -126,6 +133,27 @@ class RemoteStore:
         predicate: ox.NamedNode | None = None,
         obj: Object | None = None,
         graph: str | EllipsisType | None = ...,
+    ) -> list[ox.Quad]:
+        key = (subject, predicate, obj, graph)
+        with self._graphs_lock:
+            cached = self._matches.get(key)
+            generation = self._generation
+        if cached is not None and time.monotonic() - cached[0] < CACHE_TTL:
+            return list(cached[1])
+        quads = self._match(subject, predicate, obj, graph)
+        with self._graphs_lock:
+            if len(self._matches) >= CACHE_ENTRIES:
+                self._matches.clear()
+            if generation == self._generation:
+                self._matches[key] = (time.monotonic(), quads)
+        return list(quads)
+
+    def _match(
+        self,
+        subject: Subject | None,
+        predicate: ox.NamedNode | None,
+        obj: Object | None,
+        graph: str | EllipsisType | None,
     ) -> list[ox.Quad]:
         positions = {"?s": subject, "?p": predicate, "?o": obj}
         if subject is None and predicate is None and obj is None:
@@ -144,7 +172,7 @@ class RemoteStore:
             graph_name = ox.DefaultGraph() if name == self.default_graph else ox.NamedNode(name)
             quads.append(ox.Quad(*self._triple(row, positions), graph_name))
         if graph is ... and self.default_graph is None:
-            quads += self.match(subject, predicate, obj, None)
+            quads += self._match(subject, predicate, obj, None)
         return quads
 
     def _whole(self, graph: str | EllipsisType | None) -> list[ox.Quad]:
@@ -204,7 +232,7 @@ class RemoteStore:
         try:
             self.client.update(text, self.default_graph)
         finally:
-            self._forget_graphs()
+            self._forget()
 
     def apply(self, changes: Sequence[Change]) -> None:
         operations: list[str] = []
@@ -246,11 +274,14 @@ class RemoteStore:
         try:
             self.client.update(" ;\n".join(operations), self.default_graph)
         finally:
-            self._forget_graphs()
+            self._forget()
 
-    def _forget_graphs(self) -> None:
+    def _forget(self) -> None:
+        """Drop what was read: the service just wrote."""
         with self._graphs_lock:
             self._graphs = None
+            self._matches.clear()
+            self._generation += 1
 
     def _graph_ref(self, graph: str | None) -> str:
         if graph is None:
