@@ -124,7 +124,8 @@ class RemoteStore:
         return graph != self.default_graph and not self.dialect.is_system_graph(graph)
 
     def has_graph(self, graph: str) -> bool:
-        answer = self.client.query(bind(rq("has_graph"), {"g": ox.NamedNode(graph)}))
+        with self._gate.starting():
+            answer = self.client.query(bind(rq("has_graph"), {"g": ox.NamedNode(graph)}))
         return bool(results_document(answer, self.dialect).get("boolean"))
 
     def match(
@@ -205,7 +206,8 @@ class RemoteStore:
 
     def graph_triples(self, graph: str | None) -> list[ox.Triple]:
         name = self.default_graph if graph is None else graph
-        data = self.client.graph(name)
+        with self._gate.starting():
+            data = self.client.graph(name)
         if data is not None:
             return triples(Answer("application/n-triples", data), self.dialect)
         if name is None:
