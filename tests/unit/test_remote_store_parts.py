@@ -7,8 +7,9 @@ import pytest
 
 from service.errors import BadRequest, StoreFailure, StoreUnavailable, SyntaxProblem, engine_error
 from service.settings import Settings, SettingsError
-from service.store.remote import has_own_dataset, is_remote
+from service.store.remote import has_own_dataset, is_remote, open_remote
 from service.store.remote_dialect import DIALECTS
+from tests.conftest import free_port
 
 
 @pytest.mark.parametrize(
@@ -79,3 +80,11 @@ def test_engine_failures_map_to_the_clients_or_the_engines_fault(
     error = engine_error(status, message, "update")
     assert isinstance(error, expected)
     assert error.status == code
+
+
+def test_an_engine_that_does_not_answer_is_a_503_not_a_crash() -> None:
+    port = free_port()  # nobody listens there
+    store = open_remote(Settings(store=f"sparql+http://127.0.0.1:{port}/sparql", remote_timeout=5))
+    with pytest.raises(StoreUnavailable) as caught:
+        store.query("ASK {}")
+    assert caught.value.status == 503 and "did not answer" in caught.value.detail
