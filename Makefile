@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint bench clean web browser
+.PHONY: serve test lint bench clean web browser virtuoso
 
 # apt-get needs root; on a machine where we are not root, use sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -34,10 +34,16 @@ browser:
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
 	  { $(SUDO) apt-get update -q && $(APT_INSTALL) chromium chromium-driver; }
 
+# Virtuoso Open Source (Debian's package) for the remote-store tests; the tests start their
+# own instance on loopback ports, never the system service.
+virtuoso:
+	@command -v virtuoso-t >/dev/null 2>&1 && command -v isql-vt >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -q && $(APT_INSTALL) virtuoso-opensource; }
+
 serve: $(STAMP) web
 	OSAAMISKARTTA_STORE=$${OSAAMISKARTTA_STORE:-var/store} $(BIN)/osaamiskartta serve
 
-test: $(STAMP) web browser
+test: $(STAMP) web browser virtuoso
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

@@ -40,7 +40,8 @@ from service.routes.caching import CachingMiddleware
 from service.routes.common import AppState
 from service.routes.tools import router as tools_router
 from service.settings import Settings
-from service.store import open_store
+from service.store.configured import open_configured_store
+from service.store.oxigraph import OxigraphStore
 from service.tokens import TokenRegistry
 from service.validation.gate import GraphRoles, QualityGate
 from service.validation.status import StoreValidation
@@ -68,9 +69,14 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = open_store(settings.store)
-        # Started first: the workers import while the store loads.
-        pool = QueryPool(store, settings.query_processes, settings.query_timeout)
+        store = open_configured_store(settings)
+        # Started first: the workers import while the store loads. A remote engine runs its
+        # own queries (and its own time limits), so it has no worker processes.
+        pool = (
+            QueryPool(store, settings.query_processes, settings.query_timeout)
+            if isinstance(store, OxigraphStore)
+            else None
+        )
         gate = QualityGate(store, GraphRoles(settings.base_iri))
         writer = Writer(store, gate, [ProvenanceRecorder(store, settings.base_iri)])
         derived = start_derived_data(settings, store, gate.roles)
@@ -79,7 +85,8 @@ def create_app(settings: Settings) -> FastAPI:
         # Registered before the load, so that the load moves the data version on too.
         publication = Publication.create(settings, store)
         writer.observers.extend(publication.observers)
-        writer.observers.append(pool)
+        if pool is not None:
+            writer.observers.append(pool)
         app.state.publication = publication
         report = load_directories(writer, settings.load_dirs, settings.base_iri)
         log.info(
@@ -92,7 +99,8 @@ def create_app(settings: Settings) -> FastAPI:
         if report.loaded or report.dropped:
             store_validation.start(gate, "files were loaded at start-up")
         executor = ThreadExecutor(settings.query_workers)
-        await executor.run(pool.wait_ready)
+        if pool is not None:
+            await executor.run(pool.wait_ready)
         app.state.osaamiskartta = AppState(
             settings,
             store,
@@ -102,12 +110,14 @@ def create_app(settings: Settings) -> FastAPI:
             pool=pool,
             tokens=tokens,
         )
-        metrics.watch_pool(pool.stats)
+        if pool is not None:
+            metrics.watch_pool(pool.stats)
         try:
             yield
         finally:
             app.state.stopping = True
-            pool.close()
+            if pool is not None:
+                pool.close()
             executor.close()
             derived.close()
             store.close()

@@ -36,4 +36,3 @@ def authorize(authorization: str | None, registry: TokenRegistry, right: str) ->
     if right not in token.rights:
         raise Forbidden(f"the token {token.name!r} does not have the {right} right")
     return token.name
-

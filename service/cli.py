@@ -15,7 +15,8 @@ from service.sparql import formats as f
 from service.sparql.conneg import negotiate
 from service.sparql.formats import FORMATS_BY_KIND, Kind
 from service.sparql.protocol import UpdateOperation
-from service.store import Store, open_store
+from service.store import Store
+from service.store.configured import open_configured_store
 from service.writes import Writer
 
 DUMP_FORMATS = {"trig": f.TRIG, "nquads": f.N_QUADS, "nq": f.N_QUADS}
@@ -226,7 +227,7 @@ def _open(settings: Settings) -> tuple[Store, Writer]:
     from service.provenance import ProvenanceRecorder
     from service.validation.gate import GraphRoles, QualityGate
 
-    store = open_store(settings.store)
+    store = open_configured_store(settings)
     gate = QualityGate(store, GraphRoles(settings.base_iri))
     writer = Writer(store, gate, [ProvenanceRecorder(store, settings.base_iri)])
     if settings.inference:

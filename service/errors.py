@@ -297,3 +297,48 @@ def error_body(
         ),
     ]
     return ox.serialize(triples, format=rdf_format(fmt)) or b"", fmt.content_type
+
+
+class StoreUnavailable(ServiceError):
+    """The remote SPARQL engine behind the service cannot be reached."""
+
+    status = 503
+    title = "Store unavailable"
+
+
+class StoreFailure(ServiceError):
+    """The remote SPARQL engine failed in a way that is not the client's doing."""
+
+    status = 502
+    title = "Store error"
+
+
+# SQLSTATE classes an engine reports for a request's own mistakes: data exceptions, syntax
+# errors and rule violations (Virtuoso writes them as "Virtuoso 22023 Error ...").
+_CLIENT_SQLSTATE = re.compile(r"\b(?:22|37|42)[0-9A-Z]{3} Error\b")
+
+
+def engine_error(status: int | None, message: str, operation: str) -> ServiceError:
+    """The one mapping of a remote engine's failure to a problem response.
+
+    ``status`` is the engine's HTTP status (None: no answer at all), ``operation`` says what
+    was asked ("query", "update", ...). The engine's 4xx, and the SQL errors it sends for a
+    request's own mistakes, are the client's (400); anything else is the engine's (502/503).
+    """
+    detail = message.strip() or "no details"
+    if status is None:
+        return StoreUnavailable(f"the SPARQL engine did not answer the {operation}: {detail}")
+    if status in (401, 403):
+        return StoreFailure(
+            f"the SPARQL engine refused the service's credentials for the {operation} "
+            f"(HTTP {status}); check the OSAAMISKARTTA_REMOTE_* settings"
+        )
+    if status == 404:
+        return StoreFailure(f"the SPARQL engine has no endpoint for the {operation} (HTTP 404)")
+    if status in (408, 504) or "timeout" in detail.lower():
+        return StoreUnavailable(f"the SPARQL engine timed out on the {operation}: {detail}")
+    if 400 <= status < 500 or _CLIENT_SQLSTATE.search(detail):
+        if "syntax" in detail.lower() or "parse" in detail.lower():
+            return SyntaxProblem(f"SPARQL {operation}: {detail}", language=f"SPARQL {operation}")
+        return BadRequest(f"the SPARQL engine refused the {operation}: {detail}")
+    return StoreFailure(f"the SPARQL engine failed on the {operation} (HTTP {status}): {detail}")

@@ -60,6 +60,17 @@ class Settings:
     rate_limit: float = 0.0
     rate_burst: int = 0
     shutdown_grace: float = 30.0
+    # A remote SPARQL engine (store = sparql+http://…/sparql): where updates and Graph Store
+    # reads go when not to the query URL, its credentials, its dialect, and the graph IRI that
+    # stands for the default graph on engines without a real one (Virtuoso).
+    remote_update_url: str | None = None
+    remote_graph_store_url: str | None = None
+    remote_user: str | None = None
+    remote_password: str | None = None
+    remote_auth: str = "digest"
+    remote_dialect: str = "standard"
+    remote_default_graph: str | None = None
+    remote_timeout: int = 60
 
     @property
     def in_memory(self) -> bool:
@@ -103,6 +114,11 @@ class Settings:
             ("PUBLISHER_NAME", "publisher_name"),
             ("CONTACT_URL", "contact_url"),
             ("CONTACT_EMAIL", "contact_email"),
+            ("REMOTE_UPDATE_URL", "remote_update_url"),
+            ("REMOTE_GRAPH_STORE_URL", "remote_graph_store_url"),
+            ("REMOTE_USER", "remote_user"),
+            ("REMOTE_PASSWORD", "remote_password"),
+            ("REMOTE_DEFAULT_GRAPH", "remote_default_graph"),
         ):
             if (v := get(name)) is not None:
                 values[key] = v
@@ -111,6 +127,7 @@ class Settings:
             ("QUERY_WORKERS", "query_workers"),
             ("MAX_BODY_BYTES", "max_body_bytes"),
             ("MAX_PAGE_SIZE", "max_page_size"),
+            ("REMOTE_TIMEOUT", "remote_timeout"),
         ):
             if (v := get(name)) is not None:
                 try:
@@ -119,6 +136,14 @@ class Settings:
                     raise SettingsError(f"{PREFIX}{name} must be an integer: {v!r}") from exc
         if values.get("max_page_size", 1) < 1:  # type: ignore[operator]
             raise SettingsError(f"{PREFIX}MAX_PAGE_SIZE must be at least 1")
+        for name, key, allowed in (
+            ("REMOTE_AUTH", "remote_auth", ("basic", "digest")),
+            ("REMOTE_DIALECT", "remote_dialect", ("standard", "virtuoso", "jena")),
+        ):
+            if (v := get(name)) is not None:
+                if v.lower() not in allowed:
+                    raise SettingsError(f"{PREFIX}{name} must be one of {', '.join(allowed)}")
+                values[key] = v.lower()
         if (v := get("LOAD_DIRS")) is not None:
             values["load_dirs"] = parse_load_dirs(v)
         if (v := get("QUERIES_DIR")) is not None:

@@ -8,6 +8,7 @@ committed write. Routes and the command line only build ``Write`` values.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -111,8 +112,12 @@ class Writer:
         before = footprint.read(self.store)
         # The store runs the update with its own semantics; the footprint tells which quads to
         # compare, so the difference is exactly what it did. Queries do not start while a
-        # refused update is still in the store.
-        with self.store.exclusive():
+        # refused update is still in the store. The gate's lock is taken first, in the order
+        # the start-up revalidation takes both: holding the reads shut while waiting for the
+        # gate would starve that revalidation of the reads it needs (a deadlock on a remote
+        # store, where revalidating takes long enough to meet a write).
+        validating = self.gate.lock if self.gate is not None else contextlib.nullcontext()
+        with validating, self.store.exclusive():
             self.store.update(write.update, base_iri=write.base_iri)
             delta = Delta.between(before, footprint.read(self.store))
             if not gated or self.gate is None:

@@ -1,0 +1,368 @@
+"""The remote Store: any SPARQL 1.1 engine over HTTP, behind the same interface as the
+embedded one. Answers come back as pyoxigraph terms; writes are serialised by the service.
+
+The embedded store's default graph is the union of every graph. Engines differ: Virtuoso's
+default graph is the union of all its graphs, its own system graphs included, and it has no
+default graph of its own, so a configured IRI stands for it; there the service sends every
+query without a dataset of its own with the protocol dataset "all the service's graphs".
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from functools import cache
+from importlib.resources import files
+from types import EllipsisType
+
+import pyoxigraph as ox
+
+from service.named_queries.binding import bind
+from service.settings import Settings
+from service.sparql.formats import Format
+from service.sparql.update_dataset import top_level_tokens
+from service.store.base import Change, GraphChange, GraphDrop, QueryDataset
+from service.store.oxigraph import OxigraphResult, rdf_format
+from service.store.readgate import ReadGate
+from service.store.remote_client import Answer, Endpoints, SparqlClient
+from service.store.remote_dialect import DIALECTS, Dialect
+from service.store.remote_results import (
+    GraphResult,
+    query_result,
+    results_document,
+    term,
+    triples,
+)
+
+SCHEME = "sparql+"
+# Names no graph: an empty default graph or an empty set of named graphs in a protocol dataset.
+NO_GRAPH = "urn:x-osaamiskartta:no-graph"
+# How long the list of graphs and pattern matches are trusted when the service itself wrote
+# nothing (writes made straight to the engine show after this). The quality gate reads the
+# same patterns again and again while it validates one write, each read a round trip.
+CACHE_TTL = 5.0
+CACHE_ENTRIES = 20_000
+# Triples per INSERT DATA operation: engines parse long updates slowly or not at all.
+CHUNK = 5000
+
+Subject = ox.NamedNode | ox.BlankNode
+Object = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+@cache
+def rq(name: str) -> str:
+    """The text of ``rq/{name}.rq``."""
+    return (files("service.store") / "rq" / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def has_own_dataset(query: str) -> bool:
+    """True when the query names its dataset (FROM or FROM NAMED outside any group)."""
+    return any(t.text.upper() == "FROM" for t in top_level_tokens(query))
+
+
+class RemoteStore:
+    """A Store over a SPARQL 1.1 query endpoint, update endpoint and (optionally) graph store."""
+
+    def __init__(
+        self, client: SparqlClient, dialect: Dialect, default_graph: str | None = None
+    ) -> None:
+        self.client = client
+        self.dialect = dialect
+        self.default_graph = default_graph
+        self._gate = ReadGate()
+        self._graphs: tuple[float, list[str]] | None = None
+        self._matches: dict[tuple[object, ...], tuple[float, list[ox.Quad]]] = {}
+        self._graphs_lock = threading.Lock()
+        # Moves on with every write, so that a read that began before it is not cached.
+        self._generation = 0
+
+    # Reads
+
+    def query(
+        self, query: str, *, dataset: QueryDataset | None = None, base_iri: str | None = None
+    ) -> OxigraphResult | GraphResult:
+        text = f"BASE {ox.NamedNode(base_iri)}\n{query}" if base_iri else query
+        excluded = set(dataset.exclude) if dataset is not None else set()
+        if dataset is None and not has_own_dataset(query):
+            dataset = self._union()
+        elif (
+            dataset is not None
+            and dataset.exclude
+            and not (dataset.default_graphs or dataset.named_graphs)
+        ):
+            dataset = self._union(force=True)
+        defaults: tuple[str, ...] = ()
+        named: tuple[str, ...] = ()
+        if dataset is not None:
+            defaults = tuple(g for g in dataset.default_graphs if g not in excluded) or (NO_GRAPH,)
+            named = tuple(g for g in dataset.named_graphs if g not in excluded) or (NO_GRAPH,)
+        with self._gate.starting():
+            answer = self.client.query(text, defaults, named)
+        return query_result(answer, self.dialect)
+
+    def _union(self, force: bool = False) -> QueryDataset | None:
+        """The protocol dataset that makes the default graph the union of the service's graphs,
+        or None where the engine's own default graph is that union (unless ``force``)."""
+        if not force and self.default_graph is None and not self.dialect.system_graphs:
+            return None
+        graphs = tuple(self.named_graphs())
+        own = (self.default_graph,) if self.default_graph else ()
+        return QueryDataset(default_graphs=own + graphs, named_graphs=graphs)
+
+    def named_graphs(self) -> list[str]:
+        with self._graphs_lock:
+            if self._graphs is not None and time.monotonic() - self._graphs[0] < CACHE_TTL:
+                return list(self._graphs[1])
+            generation = self._generation
+        rows = self._select(rq("graphs"))
+        graphs = sorted(
+            row["g"]["value"]
+            for row in rows
+            if row["g"]["type"] == "uri" and self._is_service_graph(row["g"]["value"])
+        )
+        with self._graphs_lock:
+            if generation == self._generation:
+                self._graphs = (time.monotonic(), graphs)
+        return list(graphs)
+
+    def _is_service_graph(self, graph: str) -> bool:
+        return graph != self.default_graph and not self.dialect.is_system_graph(graph)
+
+    def has_graph(self, graph: str) -> bool:
+        with self._gate.starting():
+            answer = self.client.query(bind(rq("has_graph"), {"g": ox.NamedNode(graph)}))
+        return bool(results_document(answer, self.dialect).get("boolean"))
+
+    def match(
+        self,
+        subject: Subject | None = None,
+        predicate: ox.NamedNode | None = None,
+        obj: Object | None = None,
+        graph: str | EllipsisType | None = ...,
+    ) -> list[ox.Quad]:
+        key = (subject, predicate, obj, graph)
+        with self._graphs_lock:
+            cached = self._matches.get(key)
+            generation = self._generation
+        if cached is not None and time.monotonic() - cached[0] < CACHE_TTL:
+            return list(cached[1])
+        quads = self._match(subject, predicate, obj, graph)
+        with self._graphs_lock:
+            if len(self._matches) >= CACHE_ENTRIES:
+                self._matches.clear()
+            if generation == self._generation:
+                self._matches[key] = (time.monotonic(), quads)
+        return list(quads)
+
+    def _match(
+        self,
+        subject: Subject | None,
+        predicate: ox.NamedNode | None,
+        obj: Object | None,
+        graph: str | EllipsisType | None,
+    ) -> list[ox.Quad]:
+        positions = {"?s": subject, "?p": predicate, "?o": obj}
+        if subject is None and predicate is None and obj is None:
+            return self._whole(graph)
+        quads: list[ox.Quad] = []
+        if graph is None and self.default_graph is None:
+            for row in self._select(self._pattern(rq("match_default"), positions)):
+                quads.append(ox.Quad(*self._triple(row, positions), ox.DefaultGraph()))
+            return quads
+        graph_iri = self.default_graph if graph is None else graph
+        fixed = {"?g": ox.NamedNode(graph_iri)} if isinstance(graph_iri, str) else {}
+        for row in self._select(self._pattern(rq("match_named"), {**positions, **fixed})):
+            name = graph_iri if isinstance(graph_iri, str) else row["g"]["value"]
+            if name != self.default_graph and self.dialect.is_system_graph(name):
+                continue
+            graph_name = ox.DefaultGraph() if name == self.default_graph else ox.NamedNode(name)
+            quads.append(ox.Quad(*self._triple(row, positions), graph_name))
+        if graph is ... and self.default_graph is None:
+            quads += self._match(subject, predicate, obj, None)
+        return quads
+
+    def _whole(self, graph: str | EllipsisType | None) -> list[ox.Quad]:
+        """Whole graphs, read graph by graph as N-Triples (much faster than results)."""
+        graphs: list[str | None] = [None, *self.named_graphs()] if graph is ... else [graph]  # type: ignore[list-item]
+        quads: list[ox.Quad] = []
+        for name in graphs:
+            graph_name = ox.DefaultGraph() if name is None else ox.NamedNode(name)
+            quads += [ox.Quad(*t, graph_name) for t in self.graph_triples(name)]
+        return quads
+
+    def _pattern(self, query: str, positions: dict[str, object]) -> str:
+        head, brace, pattern = query.partition("{")
+        for variable, value in positions.items():
+            if value is not None:
+                pattern = pattern.replace(f"{variable} ", f"{self.dialect.term(value)} ", 1)  # type: ignore[arg-type]
+        return head + brace + pattern
+
+    @staticmethod
+    def _triple(row: dict, positions: dict[str, object]) -> tuple[object, object, object]:
+        return tuple(  # type: ignore[return-value]
+            positions[f"?{v}"] if positions[f"?{v}"] is not None else term(row[v])
+            for v in ("s", "p", "o")
+        )
+
+    def _select(self, query: str) -> list[dict]:
+        with self._gate.starting():
+            answer = self.client.query(query)
+        return list(results_document(answer, self.dialect)["results"]["bindings"])
+
+    def graph_triples(self, graph: str | None) -> list[ox.Triple]:
+        name = self.default_graph if graph is None else graph
+        with self._gate.starting():
+            data = self.client.graph(name)
+        if data is not None:
+            return triples(Answer("application/n-triples", data), self.dialect)
+        if name is None:
+            query = rq("default_graph")
+        else:
+            query = bind(rq("graph"), {"g": ox.NamedNode(name)})
+        with self._gate.starting():
+            answer = self.client.query(query)
+        return triples(answer, self.dialect)
+
+    def serialize_graph(self, graph: str | None, fmt: Format) -> bytes:
+        return ox.serialize(self.graph_triples(graph), format=rdf_format(fmt)) or b""
+
+    def dump(self, fmt: Format) -> bytes:
+        return ox.serialize(self._whole(...), format=rdf_format(fmt)) or b""
+
+    # Writes: the service's Writer holds its lock around each of these.
+
+    def exclusive(self) -> AbstractContextManager[None]:
+        return self._gate.closed()
+
+    def update(self, update: str, *, base_iri: str | None = None) -> None:
+        text = f"BASE {ox.NamedNode(base_iri)}\n{update}" if base_iri else update
+        try:
+            self.client.update(text, self.default_graph)
+        finally:
+            self._forget()
+
+    def apply(self, changes: Sequence[Change]) -> None:
+        operations: list[str] = []
+        for change in changes:
+            target = self._graph_ref(change.graph)
+            if isinstance(change, GraphDrop) or (
+                isinstance(change, GraphChange) and change.replace
+            ):
+                verb = "DROP" if change.graph else "CLEAR"
+                operations.append(f"{verb} SILENT {target}")
+            if isinstance(change, GraphChange):
+                operations += self._inserts(change.graph, change.triples)
+        self._send(operations)
+
+    def restore(self, remove: Sequence[ox.Quad], add: Sequence[ox.Quad]) -> None:
+        if self.dialect.reference is None:
+            self._restore_without_references(remove, add)
+            return
+        operations = [f"DELETE DATA {{\n{self._quads_text(remove)}}}"] if remove else []
+        if add:
+            operations.append(f"INSERT DATA {{\n{self._quads_text(add)}}}")
+        self._send(operations)
+
+    def _restore_without_references(
+        self, remove: Sequence[ox.Quad], add: Sequence[ox.Quad]
+    ) -> None:
+        """Without a way to name a stored blank node, its triples are removed by pattern and
+        put back with a fresh node: exact for IRIs and literals, isomorphic for blank nodes."""
+        operations = []
+        if remove:
+            operations.append(f"DELETE WHERE {{\n{self._quads_text(remove, variables=True)}}}")
+        for graph, group in _by_graph(add).items():
+            operations += self._inserts(graph, group)
+        self._send(operations)
+
+    def _send(self, operations: list[str]) -> None:
+        if not operations:
+            return
+        try:
+            self.client.update(" ;\n".join(operations), self.default_graph)
+        finally:
+            self._forget()
+
+    def _forget(self) -> None:
+        """Drop what was read: the service just wrote."""
+        with self._graphs_lock:
+            self._graphs = None
+            self._matches.clear()
+            self._generation += 1
+
+    def _graph_ref(self, graph: str | None) -> str:
+        if graph is None:
+            return f"GRAPH {ox.NamedNode(self.default_graph)}" if self.default_graph else "DEFAULT"
+        return f"GRAPH {ox.NamedNode(graph)}"
+
+    def _wrap(self, graph: str | None, body: str) -> str:
+        name = self.default_graph if graph is None else graph
+        return f"GRAPH {ox.NamedNode(name)} {{\n{body}}}" if name else body
+
+    def _inserts(self, graph: str | None, triples: Iterable[ox.Triple]) -> list[str]:
+        """INSERT DATA for the ground triples, in chunks; the triples with blank nodes in one
+        INSERT … WHERE {} (DATA blocks may not hold blank nodes on every engine; one template
+        keeps each node one node)."""
+        ground, blank = [], []
+        for t in triples:
+            has_blank = isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+            (blank if has_blank else ground).append(t)
+        operations = []
+        for i in range(0, len(ground), CHUNK):
+            body = ox.serialize(ground[i : i + CHUNK], format=ox.RdfFormat.N_TRIPLES).decode()
+            operations.append(f"INSERT DATA {{\n{self._wrap(graph, body)}}}")
+        if blank:
+            body = ox.serialize(blank, format=ox.RdfFormat.N_TRIPLES).decode()
+            operations.append(f"INSERT {{\n{self._wrap(graph, body)}}} WHERE {{}}")
+        return operations
+
+    def _quads_text(self, quads: Sequence[ox.Quad], variables: bool = False) -> str:
+        def text(t: Subject | Object) -> str:
+            if variables and isinstance(t, ox.BlankNode):
+                return f"?b_{t.value}"
+            return self.dialect.term(t)
+
+        parts = []
+        for graph, group in _by_graph(quads).items():
+            lines = "".join(
+                f"{text(t.subject)} {text(t.predicate)} {text(t.object)} .\n"  # type: ignore[arg-type]
+                for t in group
+            )
+            parts.append(self._wrap(graph, lines))
+        return "\n".join(parts)
+
+    def close(self) -> None:
+        """Nothing to flush: the engine owns the data."""
+
+
+def _by_graph(quads: Iterable[ox.Quad]) -> dict[str | None, list[ox.Triple]]:
+    groups: dict[str | None, list[ox.Triple]] = defaultdict(list)
+    for q in quads:
+        name = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else None
+        groups[name].append(q.triple)
+    return groups
+
+
+def is_remote(location: str) -> bool:
+    """True when the store setting names a SPARQL endpoint."""
+    return location.startswith(SCHEME)
+
+
+def open_remote(settings: Settings) -> RemoteStore:
+    """The remote store named by ``settings.store`` (``sparql+http://host:port/path``)."""
+    query_url = settings.store.removeprefix(SCHEME)
+    endpoints = Endpoints(
+        query_url=query_url,
+        update_url=settings.remote_update_url or query_url,
+        graph_store_url=settings.remote_graph_store_url,
+        user=settings.remote_user,
+        password=settings.remote_password,
+        auth=settings.remote_auth,
+        timeout=settings.remote_timeout,
+    )
+    return RemoteStore(
+        SparqlClient(endpoints), DIALECTS[settings.remote_dialect], settings.remote_default_graph
+    )
