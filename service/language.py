@@ -7,6 +7,11 @@ LANGUAGES = ("fi", "en")
 
 def preferred_language(header: str | None, default: str = "fi") -> str:
     """The supported language the header prefers most (``default`` when it names none)."""
+    return language_choice(header, LANGUAGES) or default
+
+
+def language_choice(header: str | None, offered: tuple[str, ...]) -> str | None:
+    """The offered language an Accept-Language header likes best, if it names one."""
     choices: list[tuple[float, int, str]] = []
     for position, item in enumerate((header or "").split(",")):
         tag, _, params = item.strip().partition(";")
@@ -18,6 +23,6 @@ def preferred_language(header: str | None, default: str = "fi") -> str:
                 q = float(value)
             except ValueError:
                 q = 0.0
-        if primary in LANGUAGES and q > 0:
+        if primary in offered and q > 0:
             choices.append((q, -position, primary))  # earlier entries win ties
-    return max(choices)[2] if choices else default
+    return max(choices)[2] if choices else None

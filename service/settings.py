@@ -82,7 +82,9 @@ class Settings:
         """Where the search index lives: a file path or `memory`."""
         if self.search_index:
             return self.search_index
-        return MEMORY if self.in_memory else f"{self.store.rstrip('/')}.search.sqlite"
+        if self.in_memory or self.store.startswith(("sparql+http://", "sparql+https://")):
+            return MEMORY  # a remote engine's index is rebuilt from it at start-up
+        return f"{self.store.rstrip('/')}.search.sqlite"
 
     def replace(self, **changes: object) -> Settings:
         """A copy with some settings changed (``None`` values are ignored)."""

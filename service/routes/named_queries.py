@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from service.errors import NotFound, ParameterProblem
 from service.inference import asserted_only
 from service.inference.datasets import wants_inference
+from service.language import language_choice
 from service.named_queries import QueryRegistry, load_registry
 from service.named_queries.answer import ANSWER_FORMATS, Answer, Links, answer, render
 from service.named_queries.catalogue import describe, scheme_concepts
@@ -140,28 +141,10 @@ def _query_parameters(request: Request, query: NamedQuery) -> dict[str, str]:
         raw[key] = value
     lang = query.parameter("lang")
     if lang is not None and "lang" not in raw and lang.values:
-        chosen = _preferred_language(request.headers.get("accept-language"), lang.values)
+        chosen = language_choice(request.headers.get("accept-language"), lang.values)
         if chosen is not None:
             raw["lang"] = chosen
     return raw
-
-
-def _preferred_language(header: str | None, offered: tuple[str, ...]) -> str | None:
-    """The offered language the Accept-Language header likes best, if it names one."""
-    best: tuple[float, str] | None = None
-    for item in (header or "").split(","):
-        tag, _, params = item.strip().partition(";")
-        primary = tag.strip().lower().split("-")[0]
-        q = 1.0
-        key, _, value = params.strip().partition("=")
-        if key.strip() == "q":
-            try:
-                q = float(value)
-            except ValueError:
-                q = 0.0
-        if primary in offered and q > 0 and (best is None or q > best[0]):
-            best = (q, primary)
-    return best[1] if best else None
 
 
 def _links(request: Request, result: Answer) -> Links:

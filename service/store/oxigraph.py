@@ -108,6 +108,7 @@ class OxigraphStore:
         store._store = ox.Store.read_only(str(path))
         store.path = None
         store._gate = ReadGate()
+        store.functions = dict(stand_ins())
         return store
 
     @classmethod

@@ -11,6 +11,7 @@ from datetime import date
 
 import pyoxigraph as ox
 
+from service.errors import NotFound
 from service.store.base import GraphChange, GraphDrop
 from service.writes import GraphWrite, WriteContext, Writer, WriteResult
 
@@ -20,6 +21,7 @@ DCT = "http://purl.org/dc/terms/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 CHANNEL = "tools"
+_SLUG = re.compile(r"[A-Za-z0-9._~-]+")
 # The document every tool entry names as its dct:source: entries come from the tools' users,
 # not from one of the source texts, and the shapes want each named thing's source named.
 DOCUMENT_SLUG = "osaamiskartan-tyokalut"
@@ -43,7 +45,10 @@ class Ids:
     base: str
 
     def instance(self, kind: str, slug: str) -> ox.NamedNode:
-        """`{base}id/{kind}/{slug}`."""
+        """`{base}id/{kind}/{slug}`; NotFound for a slug no instance IRI can have (slugs are
+        made of unreserved IRI characters)."""
+        if not _SLUG.fullmatch(slug):
+            raise NotFound(f"there is no {kind} {slug!r}")
         return ox.NamedNode(f"{self.base}id/{kind}/{slug}")
 
     def slug_of(self, iri: str, kind: str) -> str | None:

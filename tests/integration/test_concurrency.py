@@ -34,7 +34,6 @@ def test_short_query_is_answered_while_long_query_runs(service: Service) -> None
     long_result: dict[str, object] = {}
 
     def run_long() -> None:
-        started = time.monotonic()
         response = httpx.post(
             f"{service.url}/sparql",
             content=LONG,
@@ -44,27 +43,23 @@ def test_short_query_is_answered_while_long_query_runs(service: Service) -> None
                 "Accept": "application/sparql-results+json",
             },
         )
-        long_result["seconds"] = time.monotonic() - started
         long_result["count"] = response.json()["results"]["bindings"][0]["n"]["value"]
 
     thread = threading.Thread(target=run_long)
     thread.start()
     time.sleep(0.3)  # let the long query get going
-    short_times = []
     for _ in range(5):
-        started = time.monotonic()
         r = httpx.get(
             f"{service.url}/sparql",
             params={"query": "ASK { ?s ?p ?o }"},
             headers={"Accept": "application/sparql-results+json"},
         )
-        short_times.append(time.monotonic() - started)
         assert r.json()["boolean"] is True
     still_running = thread.is_alive()
     thread.join()
 
+    # Every short query was answered while the long one was still running: had the long query
+    # blocked the event loop, they would have waited for it to finish. (An ordering, not a
+    # timing: speed is measured in bench/.)
     assert still_running, f"the long query finished too soon ({long_result}) to show anything"
     assert long_result["count"] == str(SIZE**3)
-    # Generous bound for a busy two-core machine; on the event loop it would be seconds.
-    assert max(short_times) < 1.0, short_times
-    assert sum(short_times) < float(long_result["seconds"])  # type: ignore[arg-type]
