@@ -3,13 +3,14 @@ who is writing (bearer token or the login session)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 
-from service.errors import Forbidden
+from service.errors import BadRequest, Forbidden
 from service.publishing.labels import choose_language, other_language
 from service.publishing.links import Links
 from service.routes.common import app_state, read_body
@@ -97,3 +98,15 @@ def writer_name(request: Request) -> str:
         request.cookies.get(COOKIE),
         app_state(request).tokens,
     )
+
+
+async def json_object(request: Request) -> dict[str, object]:
+    """The request's JSON body, which must be an object (an empty body is ``{}``)."""
+    body = await read_body(request, app_state(request).settings.max_body_bytes)
+    try:
+        document = json.loads(body or b"{}")
+    except ValueError as exc:
+        raise BadRequest("the body must be a JSON object") from exc
+    if not isinstance(document, dict):
+        raise BadRequest("the body must be a JSON object")
+    return document

@@ -4,22 +4,29 @@ the same as a JSON API."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from service.errors import (
-    BadRequest,
     Forbidden,
     ParameterProblem,
     PhaseRequirementsMissing,
     ShapeViolation,
     Unauthorized,
 )
-from service.routes.common import app_state, read_body
-from service.routes.tools_common import first, form, ids, page, reader, same_origin, writer_name
+from service.routes.common import app_state
+from service.routes.tools_common import (
+    first,
+    form,
+    ids,
+    json_object,
+    page,
+    reader,
+    same_origin,
+    writer_name,
+)
 from service.tools import forums, quality
 from service.tools.forms import FieldMap, FormErrors, errors_from_report
 from service.tools.html import TEXTS
@@ -215,14 +222,8 @@ async def api_forum(request: Request, slug: str) -> Response:
 
 
 async def _json(request: Request) -> dict[str, str]:
-    body = await read_body(request, app_state(request).settings.max_body_bytes)
-    try:
-        document = json.loads(body or b"{}")
-        if not isinstance(document, dict):
-            raise TypeError
-        return {str(k): "" if v is None else str(v) for k, v in document.items()}
-    except (ValueError, TypeError) as exc:
-        raise BadRequest("the body must be a JSON object") from exc
+    document = await json_object(request)
+    return {str(k): "" if v is None else str(v) for k, v in document.items()}
 
 
 @router.post("/api/tools/forums")

@@ -3,14 +3,21 @@ record the next step, and the JSON API."""
 
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from service.errors import BadRequest, Forbidden, ParameterProblem, ShapeViolation, Unauthorized
-from service.routes.common import app_state, read_body
-from service.routes.tools_common import first, form, ids, page, reader, same_origin, writer_name
+from service.routes.common import app_state
+from service.routes.tools_common import (
+    first,
+    form,
+    ids,
+    json_object,
+    page,
+    reader,
+    same_origin,
+    writer_name,
+)
 from service.tools import review
 from service.tools.forms import FormErrors, errors_from_report
 from service.tools.html import TEXTS
@@ -147,23 +154,12 @@ async def api_product(request: Request, slug: str) -> Response:
     return JSONResponse(found.as_json())
 
 
-async def _body(request: Request) -> dict[str, object]:
-    body = await read_body(request, app_state(request).settings.max_body_bytes)
-    try:
-        document = json.loads(body or b"{}")
-        if not isinstance(document, dict):
-            raise TypeError
-        return document
-    except (ValueError, TypeError) as exc:
-        raise BadRequest("the body must be a JSON object") from exc
-
-
 @router.post("/api/tools/review")
 async def api_create(request: Request) -> Response:
     """Create a product from `{"label_fi", "label_en"}`."""
     state = app_state(request)
     agent = writer_name(request)
-    body = await _body(request)
+    body = await json_object(request)
     slug, _ = await state.executor.run(
         review.create_product,
         state.writer,
@@ -183,7 +179,7 @@ async def api_step(request: Request, slug: str) -> Response:
     """Record a step from `{"stage", "outcome", "reviewers": [], "date", "description"}`."""
     state, r = app_state(request), reader(request)
     agent = writer_name(request)
-    body = await _body(request)
+    body = await json_object(request)
     reviewers = body.get("reviewers") or []
     if not isinstance(reviewers, list):
         raise BadRequest("reviewers must be a list of IRIs")

@@ -64,13 +64,10 @@ def _mean(values: list[int]) -> float | None:
     return round(fmean(values), 2) if values else None
 
 
-@dataclass
-class Standard:
-    """A standard (a claim) with its indicators."""
+class _Answers:
+    """Counts and means over the indicators of a standard or an area."""
 
-    iri: str
-    label: str
-    indicators: list[Indicator] = field(default_factory=list)
+    indicators: list[Indicator]
 
     @property
     def answered(self) -> int:
@@ -89,7 +86,16 @@ class Standard:
 
 
 @dataclass
-class Area:
+class Standard(_Answers):
+    """A standard (a claim) with its indicators."""
+
+    iri: str
+    label: str
+    indicators: list[Indicator] = field(default_factory=list)
+
+
+@dataclass
+class Area(_Answers):
     """One of the four areas with its standards."""
 
     iri: str
@@ -97,25 +103,10 @@ class Area:
     position: int
     standards: list[Standard] = field(default_factory=list)
 
-    @property
+    @property  # type: ignore[override]
     def indicators(self) -> list[Indicator]:
         """The area's indicators, standard by standard."""
         return [i for s in self.standards for i in s.indicators]
-
-    @property
-    def answered(self) -> int:
-        """How many of its indicators have an answer."""
-        return sum(1 for i in self.indicators if i.value is not None)
-
-    @property
-    def mean(self) -> float | None:
-        """Mean of the answers in the area."""
-        return _mean([i.value for i in self.indicators if i.value is not None])
-
-    @property
-    def previous_mean(self) -> float | None:
-        """Mean of the previous assessment's answers in the area."""
-        return _mean([i.previous for i in self.indicators if i.previous is not None])
 
 
 @dataclass
