@@ -9,6 +9,8 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from service.cli_backup import add_backup_commands, run_backup_command
+from service.cli_table import format_table
 from service.errors import ServiceError, ShapeViolation
 from service.settings import PREFIX, Settings, SettingsError, parse_load_dirs
 from service.sparql import formats as f
@@ -143,62 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--triples", type=int, required=True, help="about how many triples")
     synth.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
     synth.add_argument("--out", type=Path, help="file to write (default: standard output)")
-    _exposure_commands(sub, store_options)
+    add_backup_commands(sub, store_options)
     return parser
-
-
-def _exposure_commands(sub: argparse._SubParsersAction, store_options: object) -> None:
-    """backup, restore and token (issue 7: safe to expose)."""
-    backup = sub.add_parser(
-        "backup",
-        help="write the whole store to one N-Quads file",
-        description="Back up "
-        "every graph to FILE (N-Quads); restore it with 'osaamiskartta restore FILE'.",
-    )
-    store_options(backup)  # type: ignore[operator]
-    backup.add_argument("file", type=Path, metavar="FILE")
-    restore = sub.add_parser(
-        "restore",
-        help="replace the store's content with a backup file",
-        description="Replace every graph with the content of an N-Quads or TriG backup, in "
-        "one transaction.",
-    )
-    store_options(restore)  # type: ignore[operator]
-    restore.add_argument("file", type=Path, metavar="FILE")
-    token = sub.add_parser(
-        "token",
-        help="make a new named token and print its configuration line",
-        description="Print a fresh token (give it to the client) and the line for "
-        "OSAAMISKARTTA_TOKENS_FILE, which holds only its SHA-256 digest.",
-    )
-    token.add_argument("name")
-    token.add_argument("--rights", default="write", help="read, write or admin (default: write)")
-
-
-def _backup_commands(args: argparse.Namespace, settings: Settings) -> int:
-    from service.backup import backup, restore
-    from service.sparql.formats import TRIG
-    from service.tokens import digest, new_token, parse_rights
-
-    if args.command == "token":
-        parse_rights(args.rights)
-        secret = new_token()
-        print(f"token: {secret}")
-        print(f"{args.name} {args.rights} sha256:{digest(secret)}")
-        return 0
-    store, writer = _open(settings)
-    if args.command == "backup":
-        args.file.write_bytes(backup(store))
-        print(f"backed up to {args.file}")
-    else:
-        if not args.file.is_file():
-            print(f"osaamiskartta: no such file: {args.file}", file=sys.stderr)
-            return 2
-        fmt = TRIG if args.file.suffix == ".trig" else f.N_QUADS
-        result = restore(writer, args.file.read_bytes(), fmt, "cli")
-        print(f"restored: {len(result.delta.added)} added, {len(result.delta.removed)} removed")
-    store.close()
-    return 0
 
 
 def settings_for(args: argparse.Namespace, environ: Mapping[str, str]) -> Settings:
@@ -243,35 +191,6 @@ def _open(settings: Settings) -> tuple[Store, Writer]:
     if settings.in_memory:
         load_directories(writer, settings.load_dirs, settings.base_iri)
     return store, writer
-
-
-def _cell(term: Mapping[str, str] | None) -> str:
-    if term is None:
-        return ""
-    if term["type"] == "uri":
-        return f"<{term['value']}>"
-    if term["type"] == "bnode":
-        return f"_:{term['value']}"
-    value = term["value"]
-    if "xml:lang" in term:
-        return f'"{value}"@{term["xml:lang"]}'
-    return value
-
-
-def format_table(results: Mapping[str, object]) -> str:
-    """SPARQL JSON results as an aligned text table (or ``true``/``false`` for ASK)."""
-    if "boolean" in results:
-        return "true" if results["boolean"] else "false"
-    head = results["head"]
-    rows = results["results"]["bindings"]  # type: ignore[index]
-    columns: list[str] = list(head.get("vars", []))  # type: ignore[union-attr]
-    cells = [[_cell(row.get(c)).replace("\n", "\\n") for c in columns] for row in rows]
-    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
-    line = "  ".join("-" * w for w in widths)
-    out = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)), line]
-    out += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in cells]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(out)
 
 
 def _serve(settings: Settings) -> int:
@@ -405,7 +324,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         if args.command == "load":
             return _load(settings, args.files)
         if args.command in ("backup", "restore", "token"):
-            return _backup_commands(args, settings)
+            return run_backup_command(args, settings, _open)
         if args.command == "validate":
             language = args.lang or environ.get(PREFIX + "LANG") or "fi"
             return _validate(settings, args.files, args.with_store, language)
