@@ -11,13 +11,14 @@ from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from service.validation import sparql_cache
+from service.validation import constraint_lookup, sparql_cache
 from service.validation.model import ShapesModel
 from service.validation.results import Finding, Report
 from service.validation.terms import OxTerm as OxNode
 from service.validation.terms import to_rdflib
 
 sparql_cache.install()
+constraint_lookup.install()
 
 
 def run_shacl(data: Graph, model: ShapesModel, only: Iterable[Node] | None = None) -> Report:
