@@ -93,13 +93,17 @@ class OxigraphResult:
 class OxigraphStore:
     """Store backed by pyoxigraph; ``path`` None keeps everything in memory."""
 
-    def __init__(self, path: Path | None = None) -> None:
-        if path is not None:
+    def __init__(self, path: Path | None = None, *, engine: ox.Store | None = None) -> None:
+        """A store in the directory ``path`` (created when missing), in memory, or around an
+        already opened ``engine`` (then ``path`` stays None: nothing is written through it)."""
+        if engine is not None:
+            self._store = engine
+        elif path is not None:
             path.mkdir(parents=True, exist_ok=True)
             self._store = ox.Store(str(path))
         else:
             self._store = ox.Store()
-        self.path = path
+        self.path = None if engine is not None else path
         self._gate = ReadGate()
         # Extension functions for SPARQL (e.g. full-text search), by IRI.
         self.functions: dict[ox.NamedNode, Callable[..., Term | None]] = dict(stand_ins())
@@ -107,12 +111,7 @@ class OxigraphStore:
     @classmethod
     def read_only(cls, path: Path) -> OxigraphStore:
         """Open a snapshot directory that nobody writes (a query worker's view)."""
-        store = cls.__new__(cls)
-        store._store = ox.Store.read_only(str(path))
-        store.path = None
-        store._gate = ReadGate()
-        store.functions = dict(stand_ins())
-        return store
+        return cls(engine=ox.Store.read_only(str(path)))
 
     @classmethod
     def from_nquads(cls, file: Path) -> OxigraphStore:
