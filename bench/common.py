@@ -65,6 +65,9 @@ def synth_file(triples: int, seed: int = 1) -> Path:
     path = directory / f"synth-{triples}.nt"
     if not path.exists():
         directory.mkdir(parents=True, exist_ok=True)
+        # The generator streams to the file. It is written outside the directory the service
+        # loads and moved in when complete, so an interrupted run leaves no partial dataset.
+        partial = WORK / f"synth-{triples}.nt.partial"
         subprocess.run(
             [
                 PYTHON,
@@ -76,11 +79,12 @@ def synth_file(triples: int, seed: int = 1) -> Path:
                 "--seed",
                 str(seed),
                 "--out",
-                str(path),
+                str(partial),
             ],
             check=True,
             cwd=ROOT,
         )
+        partial.rename(path)
     return path
 
 

@@ -2,6 +2,8 @@
 
     python -m bench.run                       # the default sizes (about 15-20 minutes)
     python -m bench.run --sizes 100000 --parts gate,queries --times 3
+    python -m bench.run --parts http --sizes 100000    # the HTTP comparison alone
+    python -m bench.run --parts load --sizes 10000000  # the load comparison alone at 10M
 
 Sizes are numbers of synthetic triples (``osaamiskartta synth``); the model and the five real
 documents are loaded beside them. Each part writes its own file, so a part can be rerun alone.
@@ -10,6 +12,7 @@ documents are loaded beside them. Each part writes its own file, so a part can b
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -63,6 +66,34 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+# Rough disk use per synthetic triple: the N-Triples file (188 bytes at 1M), and one loaded
+# on-disk store (the service's took 540 bytes at 100k), rounded up.
+NT_BYTES_PER_TRIPLE = 200
+STORE_BYTES_PER_TRIPLE = 600
+
+
+def check_disk(sizes: set[int], parts: set[str]) -> None:
+    """Stop before generating or loading what would fill the disk: the synthetic files not yet
+    made, and for the load part, per size, the two kept stores and the one being loaded."""
+    need = 0
+    for n in sizes:
+        if not (WORK / f"synth-{n}" / f"synth-{n}.nt").exists():
+            need += n * NT_BYTES_PER_TRIPLE
+        if "load" in parts:
+            need += 3 * n * STORE_BYTES_PER_TRIPLE
+    free = shutil.disk_usage(WORK).free
+    if need > free * 0.9:
+        sys.exit(
+            f"bench: about {need / 2**30:.1f} GiB of disk needed under {WORK}, "
+            f"{free / 2**30:.1f} GiB free"
+        )
+    if need:
+        print(
+            f"bench: needs roughly {need / 2**30:.1f} GiB of disk, {free / 2**30:.1f} GiB free",
+            file=sys.stderr,
+        )
+
+
 def header(title: str, about: str, settings: str) -> str:
     facts = table(("", ""), machine())
     return f"# {title}\n\n{about}\n\n{facts}\n\n{CONTENTION}\n\nRun with: `{settings}`\n"
@@ -82,7 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     gate_sizes = _sizes(args.gate_sizes)
     WORK.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    files = {n: synth_file(n) for n in sorted({*sizes, *gate_sizes})}
+    needed = set(sizes) if parts & {"load", "queries", "http"} else set()
+    needed |= set(gate_sizes) if "gate" in parts else set()
+    check_disk(needed, parts)
+    files = {n: synth_file(n) for n in sorted(needed)}
 
     def store(n: int) -> Path:
         return load_bench.prepare("service", files[n], WORK / f"store-{n}")
