@@ -87,7 +87,7 @@ def check_disk(sizes: set[int], parts: set[str]) -> None:
             f"bench: about {need / 2**30:.1f} GiB of disk needed under {WORK}, "
             f"{free / 2**30:.1f} GiB free"
         )
-    if need:
+    if need >= 2**30:
         print(
             f"bench: needs roughly {need / 2**30:.1f} GiB of disk, {free / 2**30:.1f} GiB free",
             file=sys.stderr,
