@@ -6,6 +6,8 @@ import contextlib
 import datetime
 import os
 import platform
+import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -63,6 +65,9 @@ def synth_file(triples: int, seed: int = 1) -> Path:
     path = directory / f"synth-{triples}.nt"
     if not path.exists():
         directory.mkdir(parents=True, exist_ok=True)
+        # The generator streams to the file. It is written outside the directory the service
+        # loads and moved in when complete, so an interrupted run leaves no partial dataset.
+        partial = WORK / f"synth-{triples}.nt.partial"
         subprocess.run(
             [
                 PYTHON,
@@ -74,11 +79,12 @@ def synth_file(triples: int, seed: int = 1) -> Path:
                 "--seed",
                 str(seed),
                 "--out",
-                str(path),
+                str(partial),
             ],
             check=True,
             cwd=ROOT,
         )
+        partial.rename(path)
     return path
 
 
@@ -129,16 +135,34 @@ def server(command: list[str], health: str, env: dict[str, str] | None = None) -
         log.close()
 
 
-def service_command(store: Path, synth: Path, port: int) -> tuple[list[str], dict[str, str]]:
-    """``osaamiskartta serve`` on an already loaded store (files unchanged: nothing reloads)."""
+def service_command(
+    store: Path, synth: Path, port: int, extra: dict[str, str] | None = None
+) -> tuple[list[str], dict[str, str]]:
+    """``osaamiskartta serve`` on an already loaded store (files unchanged: nothing reloads),
+    with ``extra`` settings (``OSAAMISKARTTA_*`` variables) on top."""
     env = {
         "OSAAMISKARTTA_STORE": str(store),
         "OSAAMISKARTTA_LOAD_DIRS": ",".join(str(d) for d in load_dirs(synth)),
         "OSAAMISKARTTA_PORT": str(port),
         "OSAAMISKARTTA_HOST": "127.0.0.1",
         "OSAAMISKARTTA_LOG_LEVEL": "warning",
+        **(extra or {}),
     }
     return [PYTHON, "-m", "service.cli", "serve"], env
+
+
+def virtuoso_version() -> str | None:
+    """Virtuoso's version (``virtuoso-t -?``), or None when it or its isql is not installed."""
+    binary = shutil.which("virtuoso-t")
+    if binary is None or shutil.which("isql-vt") is None:
+        return None
+    out = subprocess.run([binary, "-?"], capture_output=True, text=True, check=False)
+    text = out.stdout + out.stderr
+    number = re.search(r"Version (\S+)", text)
+    edition = re.search(r"Virtuoso Open Source Edition \(([^)]*)\)", text)
+    if number is None:
+        return "installed, version unknown"
+    return f"Open Source {number.group(1)}" + (f", {edition.group(1)}" if edition else "")
 
 
 def machine() -> list[tuple[str, str]]:
@@ -183,6 +207,7 @@ def machine() -> list[tuple[str, str]]:
             )
         ),
         ("wrk", wrk.split("\n", 1)[0] or "not installed"),
+        ("Virtuoso", virtuoso_version() or "not installed (`make virtuoso`)"),
     ]
 
 

@@ -47,6 +47,10 @@ def _child(mode: str, store_dir: str, synth: str) -> None:
     print(time.perf_counter() - start)
 
 
+class LoadFailed(RuntimeError):
+    """A load process did not finish (at 10M triples the service's may run out of memory)."""
+
+
 def measure(mode: str, synth: Path, keep: Path | None = None) -> tuple[float, int]:
     """Seconds and peak resident memory (bytes) of one load in a fresh process; with
     ``keep``, the loaded store is kept there for the other benchmarks."""
@@ -61,7 +65,13 @@ def measure(mode: str, synth: Path, keep: Path | None = None) -> tuple[float, in
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
     if status != 0:
-        raise RuntimeError(f"{mode} load failed")
+        shutil.rmtree(store_dir, ignore_errors=True)
+        if os.WIFSIGNALED(status):
+            signal = os.WTERMSIG(status)
+            how = f"killed by signal {signal}" + (" (out of memory?)" if signal == 9 else "")
+        else:
+            how = f"exit status {os.WEXITSTATUS(status)}"
+        raise LoadFailed(f"failed: {how}, peak RSS {usage.ru_maxrss / 1024:.0f} MiB")
     if keep is not None and not (keep / ".loaded").exists():
         shutil.rmtree(keep, ignore_errors=True)
         store_dir.rename(keep)
@@ -78,32 +88,48 @@ def run(
     rows = []
     chart: dict[str, list[float]] = {"service": [], "pyoxigraph": []}
     for size, synth in sizes:
-        results: dict[str, tuple[Stats, int]] = {}
+        results: dict[str, tuple[Stats, int] | str] = {}
         for mode in ("service", "pyoxigraph"):
             keep = WORK / f"{'store' if mode == 'service' else 'oxstore'}-{size}"
-            samples = [
-                measure(mode, synth, keep) for _ in range(times if size <= once_above else 1)
-            ]
-            results[mode] = (
-                Stats.of([s for s, _ in samples]),
-                max(m for _, m in samples),
-            )
-            print(f"load {size_label(size)} {mode}: {results[mode][0].s()} s", file=sys.stderr)
+            try:
+                samples = [
+                    measure(mode, synth, keep) for _ in range(times if size <= once_above else 1)
+                ]
+            except LoadFailed as failure:
+                # The other mode is still measured, and the row says what went wrong.
+                results[mode] = str(failure)
+                print(f"load {size_label(size)} {mode}: {failure}", file=sys.stderr)
+                continue
+            done = (Stats.of([s for s, _ in samples]), max(m for _, m in samples))
+            results[mode] = done
+            print(f"load {size_label(size)} {mode}: {done[0].s()} s", file=sys.stderr)
         service, oxi = results["service"], results["pyoxigraph"]
-        ratio = service[0].median / oxi[0].median
-        rows.append(
-            (
-                size_label(size),
-                service[0].s(),
-                oxi[0].s(),
-                f"**{ratio:.2f}×**",
-                f"{service[1] / 2**20:.0f}",
-                f"{oxi[1] / 2**20:.0f}",
-                f"{service[1] / oxi[1]:.2f}×",
+        if isinstance(service, str) or isinstance(oxi, str):
+            rows.append(
+                (
+                    size_label(size),
+                    service if isinstance(service, str) else service[0].s(),
+                    oxi if isinstance(oxi, str) else oxi[0].s(),
+                    "–",
+                    "–" if isinstance(service, str) else f"{service[1] / 2**20:.0f}",
+                    "–" if isinstance(oxi, str) else f"{oxi[1] / 2**20:.0f}",
+                    "–",
+                )
             )
-        )
-        chart["service"].append(service[0].median)
-        chart["pyoxigraph"].append(oxi[0].median)
+        else:
+            rows.append(
+                (
+                    size_label(size),
+                    service[0].s(),
+                    oxi[0].s(),
+                    f"**{service[0].median / oxi[0].median:.2f}×**",
+                    f"{service[1] / 2**20:.0f}",
+                    f"{oxi[1] / 2**20:.0f}",
+                    f"{service[1] / oxi[1]:.2f}×",
+                )
+            )
+        chart["service"].append(0.0 if isinstance(service, str) else service[0].median)
+        chart["pyoxigraph"].append(0.0 if isinstance(oxi, str) else oxi[0].median)
     head = (
         "synthetic triples",
         "service load, s",

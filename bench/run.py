@@ -2,6 +2,8 @@
 
     python -m bench.run                       # the default sizes (about 15-20 minutes)
     python -m bench.run --sizes 100000 --parts gate,queries --times 3
+    python -m bench.run --parts http --sizes 100000    # the HTTP comparison alone
+    python -m bench.run --parts load --sizes 10000000  # the load comparison alone at 10M
 
 Sizes are numbers of synthetic triples (``osaamiskartta synth``); the model and the five real
 documents are loaded beside them. Each part writes its own file, so a part can be rerun alone.
@@ -10,6 +12,7 @@ documents are loaded beside them. Each part writes its own file, so a part can b
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -63,6 +66,34 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+# Rough disk use per synthetic triple: the N-Triples file (188 bytes at 1M), and one loaded
+# on-disk store (the service's took 540 bytes at 100k), rounded up.
+NT_BYTES_PER_TRIPLE = 200
+STORE_BYTES_PER_TRIPLE = 600
+
+
+def check_disk(sizes: set[int], parts: set[str]) -> None:
+    """Stop before generating or loading what would fill the disk: the synthetic files not yet
+    made, and for the load part, per size, the two kept stores and the one being loaded."""
+    need = 0
+    for n in sizes:
+        if not (WORK / f"synth-{n}" / f"synth-{n}.nt").exists():
+            need += n * NT_BYTES_PER_TRIPLE
+        if "load" in parts:
+            need += 3 * n * STORE_BYTES_PER_TRIPLE
+    free = shutil.disk_usage(WORK).free
+    if need > free * 0.9:
+        sys.exit(
+            f"bench: about {need / 2**30:.1f} GiB of disk needed under {WORK}, "
+            f"{free / 2**30:.1f} GiB free"
+        )
+    if need >= 2**30:
+        print(
+            f"bench: needs roughly {need / 2**30:.1f} GiB of disk, {free / 2**30:.1f} GiB free",
+            file=sys.stderr,
+        )
+
+
 def header(title: str, about: str, settings: str) -> str:
     facts = table(("", ""), machine())
     return f"# {title}\n\n{about}\n\n{facts}\n\n{CONTENTION}\n\nRun with: `{settings}`\n"
@@ -82,7 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     gate_sizes = _sizes(args.gate_sizes)
     WORK.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    files = {n: synth_file(n) for n in sorted({*sizes, *gate_sizes})}
+    needed = set(sizes) if parts & {"load", "queries", "http"} else set()
+    needed |= set(gate_sizes) if "gate" in parts else set()
+    check_disk(needed, parts)
+    files = {n: synth_file(n) for n in sorted(needed)}
 
     def store(n: int) -> Path:
         return load_bench.prepare("service", files[n], WORK / f"store-{n}")
@@ -180,11 +214,17 @@ def main(argv: list[str] | None = None) -> int:
                 "IRI) and a heavy one (the training products of one sector with their Finnish labels, "
                 "a join with a filter, sorted, first 100), each as "
                 "`GET /sparql?query=…`, against a bare FastAPI endpoint returning a fixed body (the "
-                "floor: no query at all), rdflib-endpoint serving the same files from memory, and "
-                "the service on its loaded on-disk store. Every server is one uvicorn process with "
-                "uvloop and httptools and no access log. Req/s is the median of the rounds "
-                "(min–max); p50 and p99 are medians of the rounds' percentiles. Targets (issue 10): "
-                "light at 70% of the floor or better; heavy at 30× rdflib-endpoint or better.",
+                "floor: no query at all), rdflib-endpoint serving the same files from memory, "
+                "Virtuoso serving them from its database, and the service on its loaded on-disk "
+                "store, as configured by default and, where the service has a result cache, with "
+                "it off (wrk repeats one query, so with the cache on every request after the "
+                "first is answered from the cache; the cache-off row is the query engine's path). "
+                "Each server's settings are listed under its table. Req/s is the median of the "
+                "rounds (min–max); p50 and p99 are medians of the rounds' percentiles; the ratios "
+                "compare medians for the same query. Rows: the answer's row count, checked "
+                "against the service's (as sorted rows) before the timed runs. Targets (issue "
+                "10): light at 70% of the floor or better; heavy at 30× rdflib-endpoint or better "
+                "and ahead of Virtuoso (× Virtuoso above 1).",
                 settings,
             )
             + "\n"

@@ -77,20 +77,28 @@ def _binary(name: str) -> str:
     return path
 
 
-def _isql(sql_port: int, statements: str) -> None:
-    subprocess.run(
+def isql(sql_port: int, statements: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
+    """Run SQL statements through isql as the administrator; its output, unchecked (isql
+    reports a failed statement in its output, not in its exit status)."""
+    return subprocess.run(
         [_binary("isql-vt"), f"127.0.0.1:{sql_port}", USER, PASSWORD, f"exec={statements}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        timeout=30,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
         check=False,
     )
 
 
-def _launch(directory: Path, timeout: float) -> Virtuoso:
+def _isql(sql_port: int, statements: str) -> None:
+    isql(sql_port, statements)
+
+
+def launch(directory: Path, timeout: float = 60, ini: Path = INI) -> Virtuoso:
+    """Start the database already in ``directory`` with the settings of ``ini`` (a
+    virtuoso.ini whose ``{http_port}`` and ``{sql_port}`` are filled in here)."""
     http_port, sql_port = free_port(), free_port()
-    ini = INI.read_text().replace("{http_port}", str(http_port))
-    (directory / "virtuoso.ini").write_text(ini.replace("{sql_port}", str(sql_port)))
+    text = ini.read_text().replace("{http_port}", str(http_port))
+    (directory / "virtuoso.ini").write_text(text.replace("{sql_port}", str(sql_port)))
     process = subprocess.Popen(
         [_binary("virtuoso-t"), "+foreground", "+configfile", "virtuoso.ini"],
         cwd=directory,
@@ -120,7 +128,7 @@ def _template() -> Path:
         return database
     TEMPLATE.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix="virtuoso-template-", dir=TEMPLATE.parent))
-    instance = _launch(building, timeout=180)
+    instance = launch(building, timeout=180)
     instance.stop()
     TEMPLATE.mkdir(exist_ok=True)
     os.replace(building / "virtuoso.db", database)
@@ -128,8 +136,8 @@ def _template() -> Path:
     return database
 
 
-def start_virtuoso(directory: Path, timeout: float = 60) -> Virtuoso:
+def start_virtuoso(directory: Path, timeout: float = 60, ini: Path = INI) -> Virtuoso:
     """A fresh instance in ``directory``, started from a copy of the template database."""
     directory.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(_template(), directory / "virtuoso.db")
-    return _launch(directory, timeout)
+    return launch(directory, timeout, ini)
