@@ -52,7 +52,7 @@ lint: $(STAMP)
 
 # Benchmarks (not tests): Markdown tables and PNG charts in bench/results/. wrk is the load
 # generator (Debian package). BENCH_ARGS passes options, e.g. BENCH_ARGS="--sizes 100000".
-bench: $(STAMP)
+bench: $(STAMP) virtuoso
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(APT_INSTALL) wrk; }
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
