@@ -10,7 +10,8 @@ cache every request after the first is answered from the cache, and only the sec
 what the query engine does. When the service has an ``OSAAMISKARTTA_ACCESS_LOG`` setting, both
 of its rows run with it off, as the other servers do; without one, the service writes its
 access line per request. wrk runs on the same machine, so it takes CPU from the servers:
-ratios in one run count.
+ratios in one run count. All servers are up together and each round measures every server in
+turn, so changes in the machine's load spread over all of them.
 
 Before the timed runs each server answers both queries once, and its rows are compared with
 the service's: a server that answers differently is marked in the table.
@@ -22,12 +23,13 @@ import dataclasses
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -305,11 +307,17 @@ def _targets(
         )
     variants, service_notes = service_variants()
     notes += service_notes
-    for name, extra in variants:
+    for n, (name, extra) in enumerate(variants):
+        # All servers run at once and a store directory opens in one process only: every
+        # variant after the first gets its own copy of the loaded store.
+        own = store if n == 0 else store.with_name(f"{store.name}-variant-{n}")
 
-        def start(extra: dict[str, str] = extra) -> AbstractContextManager[int]:
+        def start(extra: dict[str, str] = extra, own: Path = own) -> AbstractContextManager[int]:
+            if own != store:
+                shutil.rmtree(own, ignore_errors=True)
+                shutil.copytree(store, own)
             port = free_port()
-            command, env = service_command(store, synth, port, extra)
+            command, env = service_command(own, synth, port, extra)
             return _process(command, port, env)
 
         _, env = service_command(store, synth, 0, extra)
@@ -328,25 +336,35 @@ def run(
     results: dict[tuple[str, str], tuple[list[float], float, float, int]] = {}
     answers: dict[tuple[str, str], list[tuple[tuple[str, ...], ...]] | str] = {}
     targets, notes = _targets(size, synth, store, with_peer)
-    for target in targets:
-        with target.start() as port:
+    runs: dict[tuple[str, str], list[tuple[float, float, float, int]]] = {}
+    with ExitStack() as stack:
+        # Every server is up for the whole part and the rounds go round the servers, so a
+        # change in the machine's load (other work on the shared cores) falls on all of them
+        # alike instead of on whichever server was being measured at the time.
+        urls: dict[tuple[str, str], str] = {}
+        for target in targets:
+            port = stack.enter_context(target.start())
             for label, query in QUERIES.items():
                 url = f"http://127.0.0.1:{port}/sparql?query={quote(query)}"
+                urls[(target.name, label)] = url
                 answers[(target.name, label)] = answer(url)
-                wrk(url, 2)  # warm-up
-                runs = [wrk(url, seconds) for _ in range(rounds)]
-                rps = [r[0] for r in runs]
-                results[(target.name, label)] = (
-                    rps,
-                    statistics.median(r[1] for r in runs),
-                    statistics.median(r[2] for r in runs),
-                    sum(r[3] for r in runs),
-                )
-                print(
-                    f"http {size_label(size)} {target.name} {label}: "
-                    f"{statistics.median(rps):.0f} req/s",
-                    file=sys.stderr,
-                )
+        for url in urls.values():
+            wrk(url, 2)  # warm-up
+        for _ in range(rounds):
+            for key, url in urls.items():
+                runs.setdefault(key, []).append(wrk(url, seconds))
+    for (name, label), done in runs.items():
+        rps = [r[0] for r in done]
+        results[(name, label)] = (
+            rps,
+            statistics.median(r[1] for r in done),
+            statistics.median(r[2] for r in done),
+            sum(r[3] for r in done),
+        )
+        print(
+            f"http {size_label(size)} {name} {label}: {statistics.median(rps):.0f} req/s",
+            file=sys.stderr,
+        )
 
     def median(name: str, label: str) -> float:
         found = results.get((name, label))
