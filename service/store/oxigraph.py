@@ -209,7 +209,10 @@ class OxigraphStore:
             if change.graph is not None:
                 operations.append(f"CREATE SILENT {target}")
             if change.triples:
-                body = ox.serialize(change.triples, format=ox.RdfFormat.N_TRIPLES).decode()
+                # Fresh labels per change: INSERT DATA makes its blank nodes fresh anyway, but
+                # refuses a label that two of its blocks share (two files' ``_:b0``).
+                triples = _fresh_triples(change.triples)
+                body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
                 if change.graph is not None:
                     body = f"GRAPH {ox.NamedNode(change.graph)} {{\n{body}}}"
                 operations.append(f"INSERT DATA {{\n{body}\n}}")
@@ -292,6 +295,14 @@ def _fresh_quads(changes: Sequence[Change]) -> list[ox.Quad]:
             subject = _renamed(t.subject, fresh)
             quads.append(ox.Quad(subject, t.predicate, _renamed(t.object, fresh), graph))
     return quads
+
+
+def _fresh_triples(triples: Sequence[ox.Triple]) -> list[ox.Triple]:
+    fresh: dict[ox.BlankNode, ox.BlankNode] = {}
+    return [
+        ox.Triple(_renamed(t.subject, fresh), t.predicate, _renamed(t.object, fresh))
+        for t in triples
+    ]
 
 
 def _renamed(term: _T, fresh: dict[ox.BlankNode, ox.BlankNode]) -> _T:
