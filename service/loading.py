@@ -6,7 +6,8 @@ only when its file changed, and starting twice on the same files gives the same 
 
 Files take one of two ways in. Most are parsed into triples and written, with their records,
 in one atomic write. Big files (``bulk_from`` bytes or more, in a triples-only format) going
-into new graphs are bulk-loaded instead when the caller says nothing else reads the store:
+into new graphs (at start-up, replacing graphs too) are bulk-loaded instead when the caller
+says nothing else reads the store:
 pyoxigraph parses the file and writes the graph itself, without a transaction and without
 Python objects for the triples. Crash safety then comes from the records: a file's record is
 committed only after its graph is whole, and a graph is loaded only when it has no record (a
