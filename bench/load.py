@@ -2,9 +2,11 @@
 
 Each load runs in a fresh process into a fresh on-disk store, so its peak resident memory
 (from ``wait4``) is its own. The service's path is what ``osaamiskartta serve`` does at
-start-up: parse every file, work out the change, write it in one transaction with the
-load-state record (and the provenance record); pyoxigraph's is ``Store.bulk_load`` of the
-same files into the same named graphs.
+start-up (service/loading.py): files of ``OSAAMISKARTTA_BULK_LOAD_BYTES`` or more going into
+new graphs (here the synthetic file) are bulk-loaded by pyoxigraph from the file, the small
+model and data files are parsed and written in one transaction, and the load-state record
+follows in that transaction, after the bulk-loaded graphs are whole. pyoxigraph's path is
+``Store.bulk_load`` of the same files into the same named graphs.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ def _child(mode: str, store_dir: str, synth: str) -> None:
 
     from service.loading import graph_for_file, load_directories
     from service.provenance import ProvenanceRecorder
+    from service.settings import Settings
     from service.store import open_store
     from service.validation.gate import GraphRoles, QualityGate
     from service.writes import Writer
@@ -35,7 +38,8 @@ def _child(mode: str, store_dir: str, synth: str) -> None:
         store = open_store(store_dir)
         gate = QualityGate(store, GraphRoles(BASE))
         writer = Writer(store, gate, [ProvenanceRecorder(store, BASE)])
-        load_directories(writer, load_dirs(Path(synth)), BASE)
+        bulk_from = Settings.from_env(os.environ).bulk_load_bytes
+        load_directories(writer, load_dirs(Path(synth)), BASE, bulk_from=bulk_from)
         store.close()
     else:
         store = ox.Store(store_dir)

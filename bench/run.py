@@ -129,9 +129,11 @@ def main(argv: list[str] | None = None) -> int:
             "load",
             header(
                 "Load time and peak memory",
-                "The service's start-up load (parse, diff, one transaction with the load-state "
-                "record) beside pyoxigraph's `Store.bulk_load` of the same files into the same named "
-                "graphs, each in a fresh process into a fresh on-disk store; peak memory is the "
+                "The service's start-up load (the synthetic file bulk-loaded by pyoxigraph into its "
+                "new graph, the small model and data files parsed and written in one transaction "
+                "with the load-state record) beside pyoxigraph's `Store.bulk_load` of the same "
+                "files into the same named graphs, each in a fresh process into a fresh on-disk "
+                "store; peak memory is the "
                 "process's maximum resident set. Medians (min–max) over the repetitions; sizes above "
                 f"{size_label(args.load_once_above)} are loaded once per mode (one sample).",
                 settings,

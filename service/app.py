@@ -88,7 +88,12 @@ def create_app(settings: Settings) -> FastAPI:
         if pool is not None:
             writer.observers.append(pool)
         app.state.publication = publication
-        report = load_directories(writer, settings.load_dirs, settings.base_iri)
+        # Nothing reads the store yet (no request is served before the lifespan yields, and the
+        # query workers take their first snapshot at the first query), so big files may be
+        # bulk-loaded: their graphs are not visible half-loaded to anyone.
+        report = load_directories(
+            writer, settings.load_dirs, settings.base_iri, bulk_from=settings.bulk_load_bytes
+        )
         log.info(
             "loaded %d graphs, %d unchanged, %d dropped",
             len(report.loaded),

@@ -189,7 +189,10 @@ def _open(settings: Settings) -> tuple[Store, Writer]:
         inference.ensure_fresh()
         writer.observers.append(inference)
     if settings.in_memory:
-        load_directories(writer, settings.load_dirs, settings.base_iri)
+        # The store lives in this process only: nobody else reads it while it loads.
+        load_directories(
+            writer, settings.load_dirs, settings.base_iri, bulk_from=settings.bulk_load_bytes
+        )
     return store, writer
 
 
@@ -240,7 +243,10 @@ def _load(settings: Settings, files: Sequence[Path]) -> int:
     if missing:
         print(f"osaamiskartta: no such file: {missing[0]}", file=sys.stderr)
         return 2
-    report = load_paths(writer, files, settings.base_iri)
+    # A directory store is locked by the process that opens it (a running service included),
+    # and a memory store is this process's own: nobody reads the store while the files load.
+    # A remote store has no bulk loader, so loads into it stay one atomic write.
+    report = load_paths(writer, files, settings.base_iri, bulk_from=settings.bulk_load_bytes)
     for graph in report.loaded:
         print(f"loaded    {graph}")
     for graph in report.unchanged:

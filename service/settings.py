@@ -32,6 +32,9 @@ class Settings:
         default_factory=lambda: tuple(REPO_ROOT / d for d in ("ontology", "shapes", "data"))
     )
     query_workers: int = 4
+    # Files at least this big that go into new graphs are bulk-loaded at start-up and by the
+    # `load` command (pyoxigraph's own parser and loader; see service/loading.py).
+    bulk_load_bytes: int = 4 * 1024 * 1024
     max_body_bytes: int = 64 * 1024 * 1024
     log_level: str = "info"
     queries_dir: Path = REPO_ROOT / "queries"
@@ -130,6 +133,7 @@ class Settings:
             ("MAX_BODY_BYTES", "max_body_bytes"),
             ("MAX_PAGE_SIZE", "max_page_size"),
             ("REMOTE_TIMEOUT", "remote_timeout"),
+            ("BULK_LOAD_BYTES", "bulk_load_bytes"),
         ):
             if (v := get(name)) is not None:
                 try:
@@ -138,6 +142,8 @@ class Settings:
                     raise SettingsError(f"{PREFIX}{name} must be an integer: {v!r}") from exc
         if values.get("max_page_size", 1) < 1:  # type: ignore[operator]
             raise SettingsError(f"{PREFIX}MAX_PAGE_SIZE must be at least 1")
+        if values.get("bulk_load_bytes", 0) < 0:  # type: ignore[operator]
+            raise SettingsError(f"{PREFIX}BULK_LOAD_BYTES must not be negative")
         for name, key, allowed in (
             ("REMOTE_AUTH", "remote_auth", ("basic", "digest")),
             ("REMOTE_DIALECT", "remote_dialect", ("standard", "virtuoso", "jena")),

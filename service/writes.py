@@ -17,7 +17,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from service.errors import Forbidden, ShapeViolation
-from service.store.base import Change, GraphChange, GraphDrop, Store
+from service.store.base import BulkLoading, Change, FileLoad, GraphChange, GraphDrop, Store
 from service.validation.delta import Delta, delta_of_changes
 from service.validation.footprint import footprint_of_update
 from service.validation.gate import QualityGate
@@ -35,9 +35,16 @@ class SparqlUpdate:
 
 @dataclass(frozen=True)
 class GraphWrite:
-    """Replacements, additions and drops of whole graphs (Graph Store Protocol, loads)."""
+    """Replacements, additions and drops of whole graphs (Graph Store Protocol, loads).
+
+    ``loads`` are files the store's bulk loader puts into new graphs before ``changes`` are
+    applied, so that a record of them among the changes is committed only once they are whole.
+    They are neither atomic with the changes nor hidden from readers: only the loader asks for
+    them, and only while nothing else reads the store (see service/loading.py).
+    """
 
     changes: tuple[Change, ...]
+    loads: tuple[FileLoad, ...] = ()
 
 
 Write = SparqlUpdate | GraphWrite
@@ -100,7 +107,7 @@ class Writer:
                 delta, report = self._update(write, gated, protect)
                 result = WriteResult(delta=delta, report=report)
             else:
-                result = self._graph_write(write.changes, gated, protect)
+                result = self._graph_write(write, gated, protect)
             if self.gate is not None and any(map(self.gate.roles.is_model, result.delta.graphs())):
                 self.gate.refresh()
             for observer in self.observers:
@@ -136,7 +143,10 @@ class Writer:
                 raise
             return delta, report
 
-    def _graph_write(self, changes: Sequence[Change], gated: bool, protect: bool) -> WriteResult:
+    def _graph_write(self, write: GraphWrite, gated: bool, protect: bool) -> WriteResult:
+        if write.loads:
+            return self._load_write(write, gated, protect)
+        changes = write.changes
         created, dropped, missing = self._graph_effects(changes)
         delta = delta_of_changes(self.store, changes)
         report = Report()
@@ -149,6 +159,48 @@ class Writer:
                 raise ShapeViolation(report, pending_labels(labels, delta.added))
         self.store.apply(changes)
         return WriteResult(created, dropped, missing, delta, report)
+
+    def _load_write(self, write: GraphWrite, gated: bool, protect: bool) -> WriteResult:
+        """Bulk-load the files, then apply the changes. Gated, the whole write is validated in
+        the store afterwards (as an update is) and undone when refused."""
+        store = self.store
+        targets = tuple(load.graph for load in write.loads)
+        if protect or not isinstance(store, BulkLoading):
+            raise ValueError("only the loader bulk-loads files, and only into an embedded store")
+        touched = {c.graph for c in write.changes}
+        if len(set(targets)) != len(targets) or any(
+            g in touched or store.has_graph(g) for g in targets
+        ):
+            raise ValueError("a bulk load goes into a new graph that no other change touches")
+        created, dropped, missing = self._graph_effects(write.changes)
+        changed = delta_of_changes(store, write.changes)
+        delta = Delta(changed.added, changed.removed, loaded=targets, store=store)
+        report = Report()
+        started: list[str] = []
+        applied = False
+        try:
+            for load in write.loads:
+                started.append(load.graph)
+                store.load_file(load)
+            store.apply(write.changes)
+            applied = True
+            if gated and self.gate is not None:
+                report = self.gate.validate(delta, pending=False)
+                if not report.conforms:
+                    raise ShapeViolation(report, lookup_labels(store, nodes_of(report)))
+        except BaseException:
+            # Put the store back as it was: the loaded graphs (whole or half) go, and so does
+            # what the changes did, graph by graph.
+            undo: list[Change] = [GraphDrop(g) for g in started]
+            if applied:
+                store.restore(remove=tuple(changed.added), add=tuple(changed.removed))
+                undo += [GraphDrop(g) for g in created]
+                undo += [
+                    GraphChange(g, (), replace=False) for g in dropped if not store.has_graph(g)
+                ]
+            store.apply(undo)
+            raise
+        return WriteResult((*targets, *created), dropped, missing, delta, report)
 
     def _keep_managed_graphs(self, delta: Delta) -> Delta:
         """Undo what ``delta`` did to the service's own graphs; the rest of it."""

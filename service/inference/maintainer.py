@@ -1,9 +1,10 @@
 """Keeps the inferred graph equal to the entailments of the asserted data, write by write.
 
-A write that changes an axiom (or a very large write) recomputes everything. Any other write
-recomputes only what can depend on it: the nodes it touched, widened along chains of
-transitive properties, with the asserted triples around them; the inferred triples about those
-nodes are replaced by what the rules now give. See README "Inference" for why this is exact.
+A write that changes an axiom (or a very large write, or a bulk load of whole files) recomputes
+everything. Any other write recomputes only what can depend on it: the nodes it touched,
+widened along chains of transitive properties, with the asserted triples around them; the
+inferred triples about those nodes are replaced by what the rules now give. See README
+"Inference" for why this is exact.
 """
 
 from __future__ import annotations
@@ -80,6 +81,13 @@ class InferenceMaintainer:
 
     def committed(self, write: Write, context: WriteContext, result: WriteResult) -> None:
         """Bring the inferred graph in step with a committed write."""
+        if any(map(self._asserted_graph, result.delta.loaded)):
+            # Whole graphs were bulk-loaded: they may hold axioms, and they are big (small
+            # files are not bulk-loaded), so everything is derived again without reading their
+            # quads into Python first.
+            self._axioms = None
+            self.recompute()
+            return
         changed = [q for q in (*result.delta.added, *result.delta.removed) if self._asserted(q)]
         if not changed:
             return

@@ -66,6 +66,11 @@ class SearchMaintainer:
 
     def committed(self, write: Write, context: WriteContext, result: WriteResult) -> None:
         """Re-index the resources whose searchable literals the write changed."""
+        if any(map(self._indexed_graph, result.delta.loaded)):
+            # Whole graphs were bulk-loaded (a first start on big files): indexing everything
+            # again beats reading millions of quads back into Python and resource by resource.
+            self.rebuild()
+            return
         added = [q for q in result.delta.added if self._indexed(q)]
         removed = [q for q in result.delta.removed if self._indexed(q)]
         if not (added or removed):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from types import EllipsisType
 from typing import Protocol, runtime_checkable
 
@@ -49,6 +50,16 @@ class GraphDrop:
 
 
 Change = GraphChange | GraphDrop
+
+
+@dataclass(frozen=True)
+class FileLoad:
+    """An RDF file to load, as it is, into a named graph that does not exist yet (its relative
+    IRIs resolved against the graph's IRI)."""
+
+    graph: str
+    path: Path
+    fmt: Format
 
 
 class QueryResult(Protocol):
@@ -124,4 +135,16 @@ class Store(Protocol):
 
     def close(self) -> None:
         """Flush and release the store."""
+        ...
+
+
+@runtime_checkable
+class BulkLoading(Protocol):
+    """A store that can load a file straight into a new graph with its own parser, without a
+    transaction: readers could see the graph half-loaded, and a crash leaves it so. Only for a
+    store nobody else reads meanwhile; the loader (service/loading.py) makes it crash-safe."""
+
+    def load_file(self, load: FileLoad) -> None:
+        """Load the file into its graph (created even when the file has no triples); raises
+        SyntaxProblem when it does not parse, after which the graph may hold part of it."""
         ...

@@ -49,3 +49,11 @@ def test_named_queries_come_from_a_configurable_directory_with_a_page_limit(
     assert (settings.queries_dir, settings.max_page_size) == (tmp_path, 50)
     with pytest.raises(SettingsError):
         Settings.from_env({"OSAAMISKARTTA_MAX_PAGE_SIZE": "0"})
+
+
+def test_the_bulk_load_threshold_is_a_byte_count_and_not_negative() -> None:
+    assert Settings.from_env({}).bulk_load_bytes == 4 * 1024 * 1024
+    assert Settings.from_env({"OSAAMISKARTTA_BULK_LOAD_BYTES": "0"}).bulk_load_bytes == 0
+    for bad in ("-1", "big"):
+        with pytest.raises(SettingsError):
+            Settings.from_env({"OSAAMISKARTTA_BULK_LOAD_BYTES": bad})
