@@ -100,7 +100,7 @@ def create_app(settings: Settings) -> FastAPI:
             store_validation.start(gate, "files were loaded at start-up")
         executor = ThreadExecutor(settings.query_workers)
         if pool is not None:
-            await executor.run(pool.wait_ready)
+            await pool.wait_ready()
         app.state.osaamiskartta = AppState(
             settings,
             store,
