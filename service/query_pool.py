@@ -316,7 +316,9 @@ class QueryPool:
             future = loop.run_in_executor(self._threads, self._make_snapshot, version, target)
             making = self._making = _Making(version, target, future)
             future.add_done_callback(lambda f, m=making: self._made(m))  # type: ignore[misc]
-        await asyncio.shield(making.future)
+        # Adopted here too: when the future is already done, awaiting it does not wait for
+        # its done callback.
+        self._adopt(await asyncio.shield(making.future))
         # The newest one: it is what the next collection keeps.
         assert self._snapshot is not None
         return self._snapshot
@@ -334,10 +336,13 @@ class QueryPool:
             self._making = None
         if making.future.cancelled() or making.future.exception() is not None:
             return
-        snapshot = making.future.result()
-        if self._snapshot is None or snapshot.version >= self._snapshot.version:
+        self._adopt(making.future.result())
+
+    def _adopt(self, snapshot: Snapshot) -> None:
+        """Make ``snapshot`` the current one unless a newer one is."""
+        if self._snapshot is None or snapshot.version > self._snapshot.version:
             self._snapshot = snapshot
-        self._collect()
+            self._collect()
 
     def _collect(self) -> None:
         """Delete snapshots no worker uses any more (decided here on the loop, so that no

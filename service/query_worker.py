@@ -116,7 +116,10 @@ def _die_with_parent() -> None:
 def main(sock: socket.socket) -> None:
     """Serve requests until the socket closes."""
     _die_with_parent()
-    send_frame(sock, ("ready", None, None))
+    try:
+        send_frame(sock, ("ready", None, None))
+    except OSError:
+        return  # the service closed while this worker started
     store: OxigraphStore | None = None
     opened: Snapshot | None = None
     while True:
