@@ -16,12 +16,13 @@ import uuid
 from collections.abc import Iterator
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
-from prometheus_client.core import CounterMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import request_facts
 from service.query_pool import PoolStats
+from service.result_cache import ResultCache
 
 access_log = logging.getLogger("osaamiskartta.access")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -90,6 +91,28 @@ class _PoolCollector(Collector):
         )
 
 
+class _ResultCacheCollector(Collector):
+    def __init__(self, cache: ResultCache) -> None:
+        self.cache = cache
+
+    def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
+        yield CounterMetricFamily(
+            "osaamiskartta_result_cache_hits",
+            "Queries answered from the result cache",
+            value=self.cache.hits,
+        )
+        yield CounterMetricFamily(
+            "osaamiskartta_result_cache_misses",
+            "Queries the result cache had no answer for",
+            value=self.cache.misses,
+        )
+        yield GaugeMetricFamily(
+            "osaamiskartta_result_cache_bytes",
+            "Bytes the result cache holds (answers and keys)",
+            value=self.cache.size,
+        )
+
+
 class Metrics:
     """The app's Prometheus metrics (its own registry, so several apps can coexist)."""
 
@@ -123,6 +146,10 @@ class Metrics:
     def watch_pool(self, stats: PoolStats) -> None:
         """Report the query pool's timeouts and restarts."""
         self.registry.register(_PoolCollector(stats))
+
+    def watch_result_cache(self, cache: ResultCache) -> None:
+        """Report the result cache's hits, misses and size."""
+        self.registry.register(_ResultCacheCollector(cache))
 
     def observe(self, method: str, path: str, status: int, seconds: float) -> None:
         route = route_of(path)

@@ -60,6 +60,8 @@ class Settings:
     rate_limit: float = 0.0
     rate_burst: int = 0
     shutdown_grace: float = 30.0
+    # Answers to repeated queries kept in the main process until the next write (0: none).
+    result_cache_bytes: int = 64 * 1024 * 1024
     # A remote SPARQL engine (store = sparql+http://…/sparql): where updates and Graph Store
     # reads go when not to the query URL, its credentials, its dialect, and the graph IRI that
     # stands for the default graph on engines without a real one (Virtuoso).
@@ -183,6 +185,7 @@ def _exposure_settings(get: Callable[[str], str | None]) -> dict[str, object]:
         ("RATE_LIMIT", "rate_limit", float),
         ("RATE_BURST", "rate_burst", int),
         ("SHUTDOWN_GRACE", "shutdown_grace", float),
+        ("RESULT_CACHE_BYTES", "result_cache_bytes", int),
     )
     for name, key, kind in numbers:
         if (v := get(name)) is not None:

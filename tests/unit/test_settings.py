@@ -49,3 +49,13 @@ def test_named_queries_come_from_a_configurable_directory_with_a_page_limit(
     assert (settings.queries_dir, settings.max_page_size) == (tmp_path, 50)
     with pytest.raises(SettingsError):
         Settings.from_env({"OSAAMISKARTTA_MAX_PAGE_SIZE": "0"})
+
+
+def test_the_result_cache_budget_is_bytes_and_zero_turns_it_off() -> None:
+    assert Settings.from_env({}).result_cache_bytes == 64 * 1024 * 1024
+    settings = Settings.from_env({"OSAAMISKARTTA_RESULT_CACHE_BYTES": "0"})
+    assert settings.result_cache_bytes == 0
+    with pytest.raises(SettingsError):
+        Settings.from_env({"OSAAMISKARTTA_RESULT_CACHE_BYTES": "-1"})
+    with pytest.raises(SettingsError):
+        Settings.from_env({"OSAAMISKARTTA_RESULT_CACHE_BYTES": "lots"})
