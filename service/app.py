@@ -160,7 +160,7 @@ def create_app(settings: Settings) -> FastAPI:
     if settings.rate_limit > 0:
         buckets = TokenBuckets(settings.rate_limit, settings.rate_burst)
         app.add_middleware(RateLimitMiddleware, buckets=buckets, tokens=tokens)
-    app.add_middleware(AccessLogMiddleware, metrics=metrics)
+    app.add_middleware(AccessLogMiddleware, metrics=metrics, lines=settings.access_log)
     configure_access_log()
 
     @app.get("/health", include_in_schema=False)

@@ -72,22 +72,35 @@ def send_frame(sock: socket.socket, message: object) -> None:
         sock.sendall(buffer)
 
 
-def _read_exactly(sock: socket.socket, size: int) -> bytearray:
-    buffer = bytearray(size)
-    view = memoryview(buffer)
+def _read_into(sock: socket.socket, view: memoryview) -> None:
     got = 0
-    while got < size:
+    while got < len(view):
         n = sock.recv_into(view[got:])
         if n == 0:
             raise EOFError("the socket closed")
         got += n
-    return buffer
 
 
 def receive_frame(sock: socket.socket) -> object:
-    """Receive one message (blocking); EOFError when the other end has closed."""
-    (size,) = FRAME_HEADER.unpack(_read_exactly(sock, FRAME_HEADER.size))
-    return pickle.loads(_read_exactly(sock, size))
+    """Receive one message (blocking); EOFError when the other end has closed. The peer sends
+    one message and waits for the answer, so a frame never shares a read with the next one."""
+    first = sock.recv(_JOIN_BELOW)
+    if not first:
+        raise EOFError("the socket closed")
+    while len(first) < FRAME_HEADER.size:
+        more = sock.recv(FRAME_HEADER.size - len(first))
+        if not more:
+            raise EOFError("the socket closed")
+        first += more
+    (size,) = FRAME_HEADER.unpack_from(first)
+    end = FRAME_HEADER.size + size
+    if len(first) >= end:  # the usual case: the whole frame in one read
+        return pickle.loads(memoryview(first)[FRAME_HEADER.size : end])
+    body = bytearray(size)
+    have = len(first) - FRAME_HEADER.size
+    body[:have] = first[FRAME_HEADER.size :]
+    _read_into(sock, memoryview(body)[have:])
+    return pickle.loads(body)
 
 
 def answer(store: OxigraphStore, request: QueryRequest) -> Reply:

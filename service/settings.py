@@ -34,6 +34,8 @@ class Settings:
     query_workers: int = 4
     max_body_bytes: int = 64 * 1024 * 1024
     log_level: str = "info"
+    # One JSON line per request on standard error (service/observability.py).
+    access_log: bool = True
     queries_dir: Path = REPO_ROOT / "queries"
     max_page_size: int = 10_000
     # The DCAT catalog's publisher (default: {base}id/organisation/pohjois-savon-liitto) and its
@@ -154,10 +156,11 @@ class Settings:
             values["queries_dir"] = Path(v).resolve()
         if (v := get("SEARCH_INDEX")) is not None:
             values["search_index"] = v
-        if (v := get("INFERENCE")) is not None:
-            if v.lower() not in ("true", "false", "1", "0", "yes", "no"):
-                raise SettingsError(f"{PREFIX}INFERENCE must be true or false: {v!r}")
-            values["inference"] = v.lower() in ("true", "1", "yes")
+        for name, key in (("INFERENCE", "inference"), ("ACCESS_LOG", "access_log")):
+            if (v := get(name)) is not None:
+                if v.lower() not in ("true", "false", "1", "0", "yes", "no"):
+                    raise SettingsError(f"{PREFIX}{name} must be true or false: {v!r}")
+                values[key] = v.lower() in ("true", "1", "yes")
         if (v := get("LOG_LEVEL")) is not None:
             values["log_level"] = v.lower()
         values.update(_exposure_settings(get))

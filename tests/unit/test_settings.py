@@ -59,3 +59,10 @@ def test_the_result_cache_budget_is_bytes_and_zero_turns_it_off() -> None:
         Settings.from_env({"OSAAMISKARTTA_RESULT_CACHE_BYTES": "-1"})
     with pytest.raises(SettingsError):
         Settings.from_env({"OSAAMISKARTTA_RESULT_CACHE_BYTES": "lots"})
+
+
+def test_the_access_log_is_on_unless_turned_off() -> None:
+    assert Settings.from_env({}).access_log is True
+    assert Settings.from_env({"OSAAMISKARTTA_ACCESS_LOG": "false"}).access_log is False
+    with pytest.raises(SettingsError):
+        Settings.from_env({"OSAAMISKARTTA_ACCESS_LOG": "sometimes"})
