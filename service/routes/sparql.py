@@ -1,4 +1,8 @@
-"""/sparql and /update: the SPARQL 1.1 Query and Update protocols."""
+"""/sparql and /update: the SPARQL 1.1 Query and Update protocols.
+
+Clients' queries run in the query pool and their answers are kept in the result cache; a GET
+whose answer is cached is served by ``CachedAnswers`` before routing.
+"""
 
 from __future__ import annotations
 
