@@ -30,6 +30,7 @@ from service.provenance import ProvenanceRecorder
 from service.publishing.site import Publication
 from service.query_pool import QueryPool
 from service.rate_limit import RateLimitMiddleware, TokenBuckets
+from service.result_cache import ResultCache
 from service.routes import admin as admin_routes
 from service.routes import graph_store, sparql
 from service.routes import named_queries as named_query_routes
@@ -104,8 +105,10 @@ def create_app(settings: Settings) -> FastAPI:
         if report.loaded or report.dropped:
             store_validation.start(gate, "files were loaded at start-up")
         executor = ThreadExecutor(settings.query_workers)
+        # Only the pool's answers are cached: the pool's version moves on with every commit.
+        result_cache = ResultCache(settings.result_cache_bytes if pool is not None else 0)
         if pool is not None:
-            await executor.run(pool.wait_ready)
+            await pool.wait_ready()
         app.state.osaamiskartta = AppState(
             settings,
             store,
@@ -114,9 +117,11 @@ def create_app(settings: Settings) -> FastAPI:
             store_validation=store_validation,
             pool=pool,
             tokens=tokens,
+            result_cache=result_cache,
         )
         if pool is not None:
             metrics.watch_pool(pool.stats)
+        metrics.watch_result_cache(result_cache)
         try:
             yield
         finally:
@@ -147,6 +152,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(operations_routes.router)
     app.state.metrics = metrics
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
+    # Innermost: cached query answers skip routing, and still get every header below.
+    app.add_middleware(sparql.CachedAnswers)
     app.add_middleware(CachingMiddleware)
     # Reads are open to any origin; writes stay same-origin (no CORS for POST, PUT, DELETE).
     app.add_middleware(
@@ -158,7 +165,7 @@ def create_app(settings: Settings) -> FastAPI:
     if settings.rate_limit > 0:
         buckets = TokenBuckets(settings.rate_limit, settings.rate_burst)
         app.add_middleware(RateLimitMiddleware, buckets=buckets, tokens=tokens)
-    app.add_middleware(AccessLogMiddleware, metrics=metrics)
+    app.add_middleware(AccessLogMiddleware, metrics=metrics, lines=settings.access_log)
     configure_access_log()
 
     @app.get("/health", include_in_schema=False)

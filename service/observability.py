@@ -8,30 +8,45 @@ never logged, so neither are tokens.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+import os
 import re
 import time
-import uuid
 from collections.abc import Iterator
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
-from prometheus_client.core import CounterMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import request_facts
 from service.query_pool import PoolStats
+from service.result_cache import ResultCache
 
 access_log = logging.getLogger("osaamiskartta.access")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 WRITE_PATHS = ("/update", "/data", "/admin/")
 
 
+class _LineHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes each access line as it is, one line per request."""
+
+    def write(self, line: str) -> None:
+        """The line without a log record (what ``emit`` would write for it)."""
+        try:
+            with self.lock:  # type: ignore[union-attr]
+                self.stream.write(line + self.terminator)
+                self.stream.flush()
+        except Exception:
+            self.handleError(logging.makeLogRecord({"msg": line}))
+
+
 def configure_access_log() -> None:
     """Send access lines to standard error (once), whatever uvicorn's log level."""
     if not access_log.handlers:
-        handler = logging.StreamHandler()
+        handler = _LineHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))
         access_log.addHandler(handler)
         access_log.setLevel(logging.INFO)
@@ -90,6 +105,28 @@ class _PoolCollector(Collector):
         )
 
 
+class _ResultCacheCollector(Collector):
+    def __init__(self, cache: ResultCache) -> None:
+        self.cache = cache
+
+    def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
+        yield CounterMetricFamily(
+            "osaamiskartta_result_cache_hits",
+            "Queries answered from the result cache",
+            value=self.cache.hits,
+        )
+        yield CounterMetricFamily(
+            "osaamiskartta_result_cache_misses",
+            "Queries the result cache had no answer for",
+            value=self.cache.misses,
+        )
+        yield GaugeMetricFamily(
+            "osaamiskartta_result_cache_bytes",
+            "Bytes the result cache holds (answers and keys)",
+            value=self.cache.size,
+        )
+
+
 class Metrics:
     """The app's Prometheus metrics (its own registry, so several apps can coexist)."""
 
@@ -119,15 +156,25 @@ class Metrics:
             "Writes refused by the shapes (422)",
             registry=self.registry,
         )
+        self._children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     def watch_pool(self, stats: PoolStats) -> None:
         """Report the query pool's timeouts and restarts."""
         self.registry.register(_PoolCollector(stats))
 
+    def watch_result_cache(self, cache: ResultCache) -> None:
+        """Report the result cache's hits, misses and size."""
+        self.registry.register(_ResultCacheCollector(cache))
+
     def observe(self, method: str, path: str, status: int, seconds: float) -> None:
         route = route_of(path)
-        self.requests.labels(method, route, str(status)).inc()
-        self.latency.labels(route).observe(seconds)
+        # The labelled children, looked up once per combination (labels() checks and locks).
+        counted = self._children.get((method, route, status))
+        if counted is None:
+            counted = self.requests.labels(method, route, str(status)), self.latency.labels(route)
+            self._children[(method, route, status)] = counted
+        counted[0].inc()
+        counted[1].observe(seconds)
         writing = method in ("POST", "PUT", "DELETE", "PATCH") and path.startswith(WRITE_PATHS)
         if writing and 400 <= status < 500:
             self.refused_writes.labels(str(status)).inc()
@@ -135,19 +182,51 @@ class Metrics:
             self.validation_failures.inc()
 
 
-class AccessLogMiddleware:
-    """Times, counts and logs every HTTP request."""
+class _RequestIds:
+    """New request ids: a random prefix per process and a counter (unique, and no system call
+    per request as uuid4 makes)."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
-        self.app, self.metrics = app, metrics
+    def __init__(self) -> None:
+        self._prefix = os.urandom(6).hex()
+        self._next = itertools.count(1).__next__
+
+    def new(self) -> str:
+        return f"{self._prefix}{self._next():010x}"
+
+
+def _write_line(line: str) -> None:
+    """One access line: straight to the stream when the logger is as configure_access_log left
+    it (the logging machinery costs more than the rest of a cached answer), else through it."""
+    handlers = access_log.handlers
+    if (
+        len(handlers) == 1
+        and type(handlers[0]) is _LineHandler
+        and not access_log.filters
+        and not handlers[0].filters
+        and access_log.isEnabledFor(logging.INFO)
+    ):
+        handlers[0].write(line)
+    else:
+        access_log.info(line)
+
+
+class AccessLogMiddleware:
+    """Times, counts and logs every HTTP request (``lines`` False: times and counts only)."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics, lines: bool = True) -> None:
+        self.app, self.metrics, self.lines = app, metrics, lines
+        self._ids = _RequestIds()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        given = ""
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                given = value.decode("latin-1")
+        request_id = given if given and _REQUEST_ID.match(given) else self._ids.new()
         facts: dict[str, object] = {}
         token = request_facts.current.set(facts)
         status = 500
@@ -168,17 +247,18 @@ class AccessLogMiddleware:
             request_facts.current.reset(token)
             seconds = time.perf_counter() - started
             self.metrics.observe(scope["method"], scope["path"], status, seconds)
-            client = scope.get("client")
-            access_log.info(
-                json.dumps(
-                    {
-                        "request_id": request_id,
-                        "method": scope["method"],
-                        "path": scope["path"],
-                        "status": status,
-                        "seconds": round(seconds, 6),
-                        "client": client[0] if client else None,
-                        **facts,
-                    }
+            if self.lines:
+                client = scope.get("client")
+                _write_line(
+                    json.dumps(
+                        {
+                            "request_id": request_id,
+                            "method": scope["method"],
+                            "path": scope["path"],
+                            "status": status,
+                            "seconds": round(seconds, 6),
+                            "client": client[0] if client else None,
+                            **facts,
+                        }
+                    )
                 )
-            )

@@ -6,12 +6,18 @@ first query after a write (the writer tells the pool through ``committed``), so 
 see one committed state. A query that runs past the time limit gets its worker killed with
 SIGKILL, which frees everything it held, and a fresh worker takes its place; the other workers
 go on serving.
+
+The event loop talks to the workers itself: each worker's socket is an asyncio transport that
+reads length-prefixed pickle frames, and the time limit is a timer on the loop. A query costs
+no thread and no lock; only the rare blocking work (making a snapshot, deleting old ones,
+killing and starting a worker) runs in a small thread pool.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import pickle
 import shutil
 import socket
 import subprocess
@@ -19,14 +25,15 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from multiprocessing.connection import Connection
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from service import query_worker
 from service.errors import QueryTimeout, WorkerProblem
 from service.limits import Caps
+from service.query_worker import FRAME_HEADER, QueryRequest, Reply, Snapshot, encode_frame
 from service.request_facts import note
 from service.sparql.endpoint import Payload
 from service.sparql.formats import FORMATS_BY_KIND
@@ -36,20 +43,45 @@ from service.writes import Write, WriteContext, WriteResult
 
 log = logging.getLogger("uvicorn.error")
 _FORMATS = {fmt.name: fmt for formats in FORMATS_BY_KIND.values() for fmt in formats}
+_READY_TIMEOUT = 60.0
 
 
-@dataclass
+@dataclass(eq=False)
 class _Worker:
-    process: subprocess.Popen[bytes]
-    conn: Connection
-    snapshot: query_worker.Snapshot | None = None
-    ready: bool = False
+    """One worker process and the pool's end of its socket."""
 
-    def wait_ready(self, timeout: float = 60.0) -> None:
-        """Wait for the worker's first message (its imports done)."""
-        if not self.ready and self.conn.poll(timeout):
-            self.conn.recv()
-            self.ready = True
+    process: subprocess.Popen[bytes]
+    sock: socket.socket
+    transport: asyncio.Transport | None = None
+    ready: asyncio.Future[None] | None = None
+    snapshot: Snapshot | None = None
+    # The request in flight: its reply and the timer that kills the worker at the limit.
+    reply: asyncio.Future[Reply] | None = None
+    deadline: asyncio.TimerHandle | None = None
+    gone: bool = False
+
+
+class _Channel(asyncio.Protocol):
+    """Reads frames from one worker's socket and hands each message to the pool."""
+
+    def __init__(self, pool: QueryPool, worker: _Worker) -> None:
+        self.pool, self.worker = pool, worker
+        self.buffer = bytearray()
+
+    def data_received(self, data: bytes) -> None:
+        buffer = self.buffer
+        buffer += data
+        while len(buffer) >= FRAME_HEADER.size:
+            (size,) = FRAME_HEADER.unpack_from(buffer)
+            end = FRAME_HEADER.size + size
+            if len(buffer) < end:
+                return
+            message = pickle.loads(buffer[FRAME_HEADER.size : end])
+            del buffer[:end]
+            self.pool._received(self.worker, message)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.pool._lost(self.worker)
 
 
 @dataclass
@@ -59,6 +91,15 @@ class PoolStats:
     timeouts: int = 0
     restarts: int = 0
     snapshots: int = 0
+
+
+@dataclass
+class _Making:
+    """A snapshot being made for one data version."""
+
+    version: int
+    target: Path
+    future: asyncio.Future[Snapshot] = field(repr=False)
 
 
 class QueryPool:
@@ -79,11 +120,16 @@ class QueryPool:
                 tempfile.mkdtemp(prefix=f".{store.path.name}-snapshots-", dir=store.path.parent)
             )
         self._version = 0
-        self._snapshot: query_worker.Snapshot | None = None
+        self._snapshot: Snapshot | None = None
+        self._making: _Making | None = None
+        self._in_progress: set[Path] = set()
+        self._targets = 0
+        # Snapshots are made one at a time (a new one is wanted only after a write).
         self._snapshot_lock = threading.Lock()
-        self._threads = ThreadPoolExecutor(max_workers=processes, thread_name_prefix="pool")
-        self._workers = [self._start() for _ in range(processes)]
+        self._threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pool")
+        self._workers = [self._spawn() for _ in range(processes)]
         self._idle: asyncio.Queue[_Worker] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
         self._closed = False
 
     # -- the writer's observer: a committed write makes the next query take a new snapshot
@@ -95,7 +141,15 @@ class QueryPool:
         """The store changed outside the writer (a restore)."""
         self._version += 1
 
-    def _start(self) -> _Worker:
+    @property
+    def version(self) -> int:
+        """The data version: moves on with every commit (answers are keyed by it)."""
+        return self._version
+
+    # -- the workers' lifecycle ---------------------------------------------------------
+
+    def _spawn(self) -> _Worker:
+        """Start a worker process (blocking: a fork and exec)."""
         parent, child = socket.socketpair()
         process = subprocess.Popen(
             [sys.executable, "-m", "service.query_worker", str(child.fileno())],
@@ -103,104 +157,213 @@ class QueryPool:
             stdin=subprocess.DEVNULL,
         )
         child.close()
-        return _Worker(process, Connection(parent.detach()))
+        return _Worker(process, parent)
 
-    def wait_ready(self) -> None:
-        """Block until every worker has started (the service is ready after that)."""
-        for worker in self._workers:
-            worker.wait_ready()
+    async def _attach(self, worker: _Worker) -> None:
+        """Read the worker's socket on the event loop; it joins the idle ones once ready."""
+        loop = asyncio.get_running_loop()
+        worker.ready = loop.create_future()
+        worker.sock.setblocking(False)
+        transport, _ = await loop.create_unix_connection(
+            lambda: _Channel(self, worker), sock=worker.sock
+        )
+        worker.transport = transport  # type: ignore[assignment]
+
+    async def _start(self) -> asyncio.Queue[_Worker]:
+        if self._idle is None:
+            self._idle = asyncio.Queue()
+            await asyncio.gather(*(self._attach(w) for w in self._workers))
+        return self._idle
+
+    async def wait_ready(self, timeout: float = _READY_TIMEOUT) -> None:
+        """Wait until every worker has started (the service is ready after that)."""
+        await self._start()
+        deadline = time.monotonic() + timeout
+        while (remaining := deadline - time.monotonic()) > 0:
+            pending = [w.ready for w in self._workers if w.ready and not w.ready.done()]
+            if not pending:
+                return
+            await asyncio.wait(pending, timeout=remaining)
+
+    def _received(self, worker: _Worker, message: Reply) -> None:
+        """A frame from a worker: its start-up greeting or the answer to its request."""
+        if worker.gone:
+            return
+        reply, worker.reply = worker.reply, None
+        if reply is None:
+            if message[0] == "ready" and worker.ready is not None and not worker.ready.done():
+                worker.ready.set_result(None)
+                assert self._idle is not None
+                self._idle.put_nowait(worker)
+            return
+        if worker.deadline is not None:
+            worker.deadline.cancel()
+            worker.deadline = None
+        if not reply.done():  # else its client went away; the worker is free again all the same
+            reply.set_result(message)
+        assert self._idle is not None
+        self._idle.put_nowait(worker)
+
+    def _lost(self, worker: _Worker) -> None:
+        """A worker's socket closed: the process died (or the pool is closing)."""
+        if worker.gone or self._closed:
+            return
+        log.warning("query worker %s stopped", worker.process.pid)
+        stopped = QueryTimeout("the query's worker stopped; try again")
+        self._retire(worker, ("problem", stopped.problem(), {}))
+
+    def _expire(self, worker: _Worker) -> None:
+        """The time limit passed with the worker still busy: kill it, start another."""
+        if worker.gone or worker.reply is None:
+            return
+        self.stats.timeouts += 1
+        log.warning("query stopped after %s s (worker %s killed)", self.timeout, worker.process.pid)
+        problem = QueryTimeout(
+            f"the query ran longer than the limit of {self.timeout:g} s and was stopped; "
+            "make it more selective (LIMIT, more specific patterns) or use the dumps"
+        ).problem()
+        self._retire(worker, ("problem", problem, {"Retry-After": "1"}))
+
+    def _retire(self, worker: _Worker, answer: Reply) -> None:
+        worker.gone = True
+        reply, worker.reply = worker.reply, None
+        if worker.deadline is not None:
+            worker.deadline.cancel()
+            worker.deadline = None
+        if worker.ready is not None and not worker.ready.done():
+            worker.ready.set_result(None)
+        if worker.transport is not None:
+            worker.transport.abort()
+        self._background(self._replace(worker, reply, answer))
+
+    async def _replace(
+        self, worker: _Worker, reply: asyncio.Future[Reply] | None, answer: Reply
+    ) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            fresh = await loop.run_in_executor(self._threads, self._kill_and_spawn, worker)
+        finally:
+            # Answered once the fresh process runs: the killed one is gone by then.
+            if reply is not None and not reply.done():
+                reply.set_result(answer)
+        if fresh is None:
+            return
+        self._workers = [fresh if w is worker else w for w in self._workers]
+        self._collect()
+        await self._attach(fresh)
+
+    def _kill_and_spawn(self, worker: _Worker) -> _Worker | None:
+        worker.process.kill()
+        worker.process.wait(timeout=10)
+        self.stats.restarts += 1
+        return None if self._closed else self._spawn()
+
+    def _background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # -- queries ------------------------------------------------------------------------
 
     async def run(
         self, op: QueryOperation, accept: str | None, base_iri: str | None, caps: Caps
     ) -> Payload:
         """Evaluate ``op`` in a worker; QueryTimeout (503) when it runs past the limit."""
-        if self._idle is None:
-            self._idle = asyncio.Queue()
-            for worker in self._workers:
-                self._idle.put_nowait(worker)
-        worker = await self._idle.get()
-        loop = asyncio.get_running_loop()
+        idle = self._idle if self._idle is not None else await self._start()
+        worker = await idle.get()
+        while worker.gone:
+            worker = await idle.get()
         started = time.perf_counter()
         try:
-            worker, reply = await loop.run_in_executor(
-                self._threads, self._call, worker, op, accept, base_iri, caps
-            )
+            snapshot = self._snapshot
+            if snapshot is None or snapshot.version != self._version:
+                snapshot = await self._current_snapshot()
+        except BaseException:
+            idle.put_nowait(worker)
+            raise
+        loop = asyncio.get_running_loop()
+        switched = worker.snapshot is not None and worker.snapshot is not snapshot
+        worker.snapshot = snapshot
+        if switched:
+            self._collect()
+        frame = encode_frame(QueryRequest(snapshot, op, accept, base_iri, caps))
+        reply: asyncio.Future[Reply] = loop.create_future()
+        worker.reply = reply
+        worker.deadline = loop.call_later(self.timeout, self._expire, worker)
+        assert worker.transport is not None
+        worker.transport.writelines(frame)
+        try:
+            status, first, second = await reply
         finally:
-            self._idle.put_nowait(worker)
             note("query_seconds", round(time.perf_counter() - started, 6))
-        status, first, second = reply
         if status == "ok":
             return Payload(_FORMATS[str(first)], second)  # type: ignore[arg-type]
         if status == "problem":
             raise WorkerProblem(first, second)  # type: ignore[arg-type]
         raise RuntimeError(f"query worker failed: {first}")
 
-    def _call(
-        self,
-        worker: _Worker,
-        op: QueryOperation,
-        accept: str | None,
-        base_iri: str | None,
-        caps: Caps,
-    ) -> tuple[_Worker, query_worker.Reply]:
-        snapshot = self._current_snapshot()
-        request = query_worker.QueryRequest(snapshot, op, accept, base_iri, caps)
-        worker.snapshot = snapshot
-        try:
-            worker.wait_ready()
-            worker.conn.send(request)
-            if worker.conn.poll(self.timeout):
-                reply: query_worker.Reply = worker.conn.recv()
-                if snapshot is not self._snapshot:
-                    self._collect()
-                return worker, reply
-        except (EOFError, OSError) as exc:
-            log.warning("query worker %s stopped: %s", worker.process.pid, exc)
-            return self._replace(worker), (
-                "problem",
-                QueryTimeout("the query's worker stopped; try again").problem(),
-                {},
-            )
-        self.stats.timeouts += 1
-        log.warning("query stopped after %s s (worker %s killed)", self.timeout, worker.process.pid)
-        return self._replace(worker), (
-            "problem",
-            QueryTimeout(
-                f"the query ran longer than the limit of {self.timeout:g} s and was stopped; "
-                "make it more selective (LIMIT, more specific patterns) or use the dumps"
-            ).problem(),
-            {"Retry-After": "1"},
-        )
+    # -- snapshots ----------------------------------------------------------------------
 
-    def _replace(self, worker: _Worker) -> _Worker:
-        worker.process.kill()
-        worker.process.wait(timeout=10)
-        worker.conn.close()
-        self.stats.restarts += 1
-        fresh = self._start() if not self._closed else worker
-        self._workers = [fresh if w is worker else w for w in self._workers]
-        self._collect()
-        return fresh
+    async def _current_snapshot(self) -> Snapshot:
+        """A snapshot of the current data version; concurrent callers share one."""
+        version = self._version
+        making = self._making
+        if making is None or making.version != version:
+            loop = asyncio.get_running_loop()
+            self._targets += 1
+            target = self._directory / f"v{version}-{self._targets}"
+            self._in_progress.add(target)
+            future = loop.run_in_executor(self._threads, self._make_snapshot, version, target)
+            making = self._making = _Making(version, target, future)
+            future.add_done_callback(lambda f, m=making: self._made(m))  # type: ignore[misc]
+        # Adopted here too: when the future is already done, awaiting it does not wait for
+        # its done callback.
+        self._adopt(await asyncio.shield(making.future))
+        # The newest one: it is what the next collection keeps.
+        assert self._snapshot is not None
+        return self._snapshot
 
-    def _current_snapshot(self) -> query_worker.Snapshot:
+    def _make_snapshot(self, version: int, target: Path) -> Snapshot:
+        """Blocking: a snapshot of the store as it is now (at least ``version``)."""
         with self._snapshot_lock:
-            version = self._version
-            if self._snapshot is None or self._snapshot.version != version:
-                target = self._directory / f"v{version}-{self.stats.snapshots}"
-                location = self.store.snapshot(target)
-                self.stats.snapshots += 1
-                self._snapshot = query_worker.Snapshot(version, location)
-            return self._snapshot
+            location = self.store.snapshot(target)
+            self.stats.snapshots += 1
+            return Snapshot(version, location)
+
+    def _made(self, making: _Making) -> None:
+        self._in_progress.discard(making.target)
+        if self._making is making:
+            self._making = None
+        if making.future.cancelled() or making.future.exception() is not None:
+            return
+        self._adopt(making.future.result())
+
+    def _adopt(self, snapshot: Snapshot) -> None:
+        """Make ``snapshot`` the current one unless a newer one is."""
+        if self._snapshot is None or snapshot.version > self._snapshot.version:
+            self._snapshot = snapshot
+            self._collect()
 
     def _collect(self) -> None:
-        """Delete snapshots no worker has open any more."""
-        with self._snapshot_lock:
-            keep = {w.snapshot.location for w in self._workers if w.snapshot is not None}
-            if self._snapshot is not None:
-                keep.add(self._snapshot.location)
-            for path in self._directory.iterdir():
-                if not any(path == k or path in k.parents for k in keep):
+        """Delete snapshots no worker uses any more (decided here on the loop, so that no
+        snapshot is deleted between being handed out and being used; deleted in a thread)."""
+        keep = {w.snapshot.location for w in self._workers if w.snapshot is not None}
+        if self._snapshot is not None:
+            keep.add(self._snapshot.location)
+        keep.update(self._in_progress)
+        # RocksDB builds a checkpoint in ``{target}.tmp`` and renames it at the end.
+        names = {p.relative_to(self._directory).parts[0] for p in keep}
+        stale = [p for p in self._directory.iterdir() if p.name.split(".")[0] not in names]
+        if stale and not self._closed:
+            self._threads.submit(self._remove, stale)
+
+    def _remove(self, paths: list[Path]) -> None:
+        with self._snapshot_lock:  # never while a snapshot is being made
+            for path in paths:
+                if path.is_dir():
                     shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
 
     def alive(self) -> bool:
         """True while every worker process runs."""
@@ -209,8 +372,19 @@ class QueryPool:
     def close(self) -> None:
         """Stop the workers and remove the snapshots."""
         self._closed = True
+        for task in self._tasks:
+            task.cancel()
         for worker in self._workers:
-            worker.conn.close()
+            if worker.deadline is not None:
+                worker.deadline.cancel()
+            # End of input tells an idle worker to exit; the transport closes only later.
+            try:
+                worker.sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                worker.process.terminate()
+            if worker.transport is not None:
+                worker.transport.close()
+        for worker in self._workers:
             try:
                 worker.process.wait(timeout=2)
             except subprocess.TimeoutExpired:

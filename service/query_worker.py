@@ -2,16 +2,19 @@
 
 It is a separate process so that a query running past the time limit can be killed (pyoxigraph
 cannot be interrupted inside a thread) and its memory returned to the system. It answers one
-request at a time over a pipe and never writes.
+request at a time over a socket and never writes. Messages both ways are frames: an 8-byte
+big-endian length, then a pickle.
 """
 
 from __future__ import annotations
 
 import ctypes
+import pickle
 import signal
+import socket
+import struct
 import sys
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 from service.errors import ServiceError
@@ -20,6 +23,10 @@ from service.sparql.conneg import negotiate
 from service.sparql.formats import FORMATS_BY_KIND
 from service.sparql.protocol import QueryOperation
 from service.store.oxigraph import OxigraphStore
+
+FRAME_HEADER = struct.Struct("!Q")
+# Below this a frame is sent as one buffer; above, header and body go separately (no copy).
+_JOIN_BELOW = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -48,7 +55,52 @@ class QueryRequest:
 
 
 # Replies: ("ok", format name, body) | ("problem", problem document, headers) | ("crash", text)
+# | ("ready", None, None), sent once when the worker has started.
 Reply = tuple[str, object, object]
+
+
+def encode_frame(message: object) -> list[bytes]:
+    """A message as the buffers of one frame."""
+    body = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    header = FRAME_HEADER.pack(len(body))
+    return [header + body] if len(body) < _JOIN_BELOW else [header, body]
+
+
+def send_frame(sock: socket.socket, message: object) -> None:
+    """Send one message (blocking)."""
+    for buffer in encode_frame(message):
+        sock.sendall(buffer)
+
+
+def _read_into(sock: socket.socket, view: memoryview) -> None:
+    got = 0
+    while got < len(view):
+        n = sock.recv_into(view[got:])
+        if n == 0:
+            raise EOFError("the socket closed")
+        got += n
+
+
+def receive_frame(sock: socket.socket) -> object:
+    """Receive one message (blocking); EOFError when the other end has closed. The peer sends
+    one message and waits for the answer, so a frame never shares a read with the next one."""
+    first = sock.recv(_JOIN_BELOW)
+    if not first:
+        raise EOFError("the socket closed")
+    while len(first) < FRAME_HEADER.size:
+        more = sock.recv(FRAME_HEADER.size - len(first))
+        if not more:
+            raise EOFError("the socket closed")
+        first += more
+    (size,) = FRAME_HEADER.unpack_from(first)
+    end = FRAME_HEADER.size + size
+    if len(first) >= end:  # the usual case: the whole frame in one read
+        return pickle.loads(memoryview(first)[FRAME_HEADER.size : end])
+    body = bytearray(size)
+    have = len(first) - FRAME_HEADER.size
+    body[:have] = first[FRAME_HEADER.size :]
+    _read_into(sock, memoryview(body)[have:])
+    return pickle.loads(body)
 
 
 def answer(store: OxigraphStore, request: QueryRequest) -> Reply:
@@ -66,7 +118,7 @@ def answer(store: OxigraphStore, request: QueryRequest) -> Reply:
 
 def _die_with_parent() -> None:
     """Ask Linux to SIGKILL this worker when the service dies (even by kill -9), so that a
-    runaway query does not outlive it; the pipe closing covers an idle worker elsewhere."""
+    runaway query does not outlive it; the socket closing covers an idle worker elsewhere."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
@@ -74,15 +126,19 @@ def _die_with_parent() -> None:
         pass
 
 
-def main(conn: Connection) -> None:
-    """Serve requests until the pipe closes."""
+def main(sock: socket.socket) -> None:
+    """Serve requests until the socket closes."""
     _die_with_parent()
-    conn.send(("ready", None, None))
+    try:
+        send_frame(sock, ("ready", None, None))
+    except OSError:
+        return  # the service closed while this worker started
     store: OxigraphStore | None = None
     opened: Snapshot | None = None
     while True:
         try:
-            request: QueryRequest = conn.recv()
+            # Not checked with isinstance: here the class is __main__'s, pickle's is the module's.
+            request: QueryRequest = receive_frame(sock)  # type: ignore[assignment]
         except (EOFError, OSError):
             return
         if opened != request.snapshot:
@@ -90,14 +146,17 @@ def main(conn: Connection) -> None:
             try:
                 store = request.snapshot.open()
             except Exception as exc:
-                conn.send(("crash", f"cannot open the snapshot: {exc}", None))
+                send_frame(sock, ("crash", f"cannot open the snapshot: {exc}", None))
                 continue
             opened = request.snapshot
         assert store is not None
-        conn.send(answer(store, request))
+        try:
+            send_frame(sock, answer(store, request))
+        except OSError:
+            return
 
 
 if __name__ == "__main__":
     # Started by the pool as ``python -m service.query_worker FD``: FD is its end of a socket
     # pair. A fresh interpreter imports only what answering queries needs.
-    main(Connection(int(sys.argv[1])))
+    main(socket.socket(fileno=int(sys.argv[1])))

@@ -37,6 +37,8 @@ class Settings:
     bulk_load_bytes: int = 4 * 1024 * 1024
     max_body_bytes: int = 64 * 1024 * 1024
     log_level: str = "info"
+    # One JSON line per request on standard error (service/observability.py).
+    access_log: bool = True
     queries_dir: Path = REPO_ROOT / "queries"
     max_page_size: int = 10_000
     # The DCAT catalog's publisher (default: {base}id/organisation/pohjois-savon-liitto) and its
@@ -63,6 +65,8 @@ class Settings:
     rate_limit: float = 0.0
     rate_burst: int = 0
     shutdown_grace: float = 30.0
+    # Answers to repeated queries kept in the main process until the next write (0: none).
+    result_cache_bytes: int = 64 * 1024 * 1024
     # A remote SPARQL engine (store = sparql+http://…/sparql): where updates and Graph Store
     # reads go when not to the query URL, its credentials, its dialect, and the graph IRI that
     # stands for the default graph on engines without a real one (Virtuoso).
@@ -158,10 +162,11 @@ class Settings:
             values["queries_dir"] = Path(v).resolve()
         if (v := get("SEARCH_INDEX")) is not None:
             values["search_index"] = v
-        if (v := get("INFERENCE")) is not None:
-            if v.lower() not in ("true", "false", "1", "0", "yes", "no"):
-                raise SettingsError(f"{PREFIX}INFERENCE must be true or false: {v!r}")
-            values["inference"] = v.lower() in ("true", "1", "yes")
+        for name, key in (("INFERENCE", "inference"), ("ACCESS_LOG", "access_log")):
+            if (v := get(name)) is not None:
+                if v.lower() not in ("true", "false", "1", "0", "yes", "no"):
+                    raise SettingsError(f"{PREFIX}{name} must be true or false: {v!r}")
+                values[key] = v.lower() in ("true", "1", "yes")
         if (v := get("LOG_LEVEL")) is not None:
             values["log_level"] = v.lower()
         values.update(_exposure_settings(get))
@@ -189,6 +194,7 @@ def _exposure_settings(get: Callable[[str], str | None]) -> dict[str, object]:
         ("RATE_LIMIT", "rate_limit", float),
         ("RATE_BURST", "rate_burst", int),
         ("SHUTDOWN_GRACE", "shutdown_grace", float),
+        ("RESULT_CACHE_BYTES", "result_cache_bytes", int),
     )
     for name, key, kind in numbers:
         if (v := get(name)) is not None:

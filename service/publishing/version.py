@@ -6,6 +6,7 @@ Last-Modified) are derived from it, so a write is all it takes to invalidate the
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ class Version:
         moment = datetime.fromtimestamp(int(self.timestamp), UTC)
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    @property
+    @functools.cached_property
     def http_date(self) -> str:
         """The commit time as an HTTP date (seconds precision, as Last-Modified has)."""
         return formatdate(int(self.timestamp), usegmt=True)

@@ -9,6 +9,7 @@ write during the request leaves the older version on the response, never a newer
 
 from __future__ import annotations
 
+import functools
 import zlib
 from email.utils import parsedate_to_datetime
 
@@ -21,12 +22,20 @@ from service.publishing.version import DataVersion, Version
 UNVERSIONED = ("/health", "/update", "/static/", "/ready", "/metrics", "/admin/")
 # Data can change with any write, so clients revalidate (cheaply, with the ETag) every time.
 READ_CACHE_CONTROL = "public, no-cache"
+READ_CACHE_CONTROL_BYTES = READ_CACHE_CONTROL.encode()
+# The validators this middleware sets (replacing any the handler set).
+_OURS = (b"etag", b"last-modified")
 STATIC_CACHE_CONTROL = "public, max-age=3600"
 
 
 def etag_for(version: Version, headers: Headers) -> str:
     """A weak ETag for one representation of a resource at one data version."""
-    variant = f"{headers.get('content-type', '')}|{headers.get('content-language', '')}"
+    return _etag(version, headers.get("content-type", ""), headers.get("content-language", ""))
+
+
+@functools.lru_cache(maxsize=256)
+def _etag(version: Version, content_type: str, content_language: str) -> str:
+    variant = f"{content_type}|{content_language}"
     return f'W/"{version.tag}-{zlib.crc32(variant.encode()):08x}"'
 
 
@@ -42,6 +51,13 @@ def not_modified(request: Headers, etag: str, version: Version) -> bool:
         except (TypeError, ValueError):
             return False
     return False
+
+
+def _conditional(scope: Scope) -> bool:
+    """Whether the request has a conditional header at all (most have none)."""
+    return any(
+        name == b"if-none-match" or name == b"if-modified-since" for name, _ in scope["headers"]
+    )
 
 
 class CachingMiddleware:
@@ -76,12 +92,28 @@ class CachingMiddleware:
 
         async def send_with_validators(message: Message) -> None:
             if message["type"] == "http.response.start" and message["status"] == 200:
-                headers = MutableHeaders(scope=message)
-                etag = etag_for(version, headers)
-                headers["ETag"] = etag
-                headers["Last-Modified"] = version.http_date
-                headers.setdefault("Cache-Control", READ_CACHE_CONTROL)
-                if not_modified(request, etag, version):
+                # Read and extended as a plain list: this runs on every read.
+                raw = message["headers"] = list(message.get("headers", ()))
+                content_type = content_language = ""
+                cache_control = replaced = False
+                for name, value in raw:
+                    if name == b"content-type":
+                        content_type = value.decode("latin-1")
+                    elif name == b"content-language":
+                        content_language = value.decode("latin-1")
+                    elif name == b"cache-control":
+                        cache_control = True
+                    elif name in _OURS:
+                        replaced = True
+                if replaced:
+                    raw = message["headers"] = [h for h in raw if h[0] not in _OURS]
+                etag = _etag(version, content_type, content_language)
+                raw.append((b"etag", etag.encode("latin-1")))
+                raw.append((b"last-modified", version.http_date.encode("latin-1")))
+                if not cache_control:
+                    raw.append((b"cache-control", READ_CACHE_CONTROL_BYTES))
+                if _conditional(scope) and not_modified(request, etag, version):
+                    headers = MutableHeaders(scope=message)
                     state["drop"] = True
                     for name in ("content-length", "content-type", "content-disposition"):
                         if name in headers:

@@ -11,6 +11,7 @@ from service.errors import PayloadTooLarge
 from service.executor import Executor
 from service.language import preferred_language
 from service.query_pool import QueryPool
+from service.result_cache import ResultCache
 from service.settings import Settings
 from service.store.base import Store
 from service.tokens import TokenRegistry
@@ -31,12 +32,37 @@ class AppState:
     # Clients' queries run here, with the time limit (service/query_pool.py).
     pool: QueryPool | None = None
     tokens: TokenRegistry = field(default_factory=lambda: TokenRegistry([]))
+    # Answers to repeated clients' queries, until the next write (service/result_cache.py).
+    result_cache: ResultCache = field(default_factory=lambda: ResultCache(0))
+    # Absolute URLs of routes by what they depend on (see url_of).
+    urls: dict[tuple[object, ...], str] = field(default_factory=dict)
 
 
 def app_state(request: Request) -> AppState:
     """The running service's state."""
     state: AppState = request.app.state.osaamiskartta
     return state
+
+
+def url_of(request: Request, name: str) -> str:
+    """``request.url_for(name)`` for a route without path parameters, remembered per scheme,
+    Host header, server and root path (building it costs more than a cached answer)."""
+    scope = request.scope
+    host = None
+    for key, value in scope["headers"]:
+        if key == b"host":
+            host = value
+            break
+    root = scope.get("app_root_path", scope.get("root_path", ""))
+    urls = app_state(request).urls
+    cache_key = (name, scope.get("scheme"), host, scope.get("server"), root)
+    url = urls.get(cache_key)
+    if url is None:
+        url = str(request.url_for(name))
+        if len(urls) >= 256:  # the Host header is the client's to choose
+            urls.clear()
+        urls[cache_key] = url
+    return url
 
 
 async def read_body(request: Request, limit: int) -> bytes:

@@ -1,4 +1,8 @@
-"""/sparql and /update: the SPARQL 1.1 Query and Update protocols."""
+"""/sparql and /update: the SPARQL 1.1 Query and Update protocols.
+
+Clients' queries run in the query pool and their answers are kept in the result cache; a GET
+whose answer is cached is served by ``CachedAnswers`` before routing.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from dataclasses import replace
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service.auth import authorize
 from service.inference import asserted_only
@@ -13,10 +18,12 @@ from service.limits import caps, check_query_length, check_update_length
 from service.nesting import check_nesting
 from service.outbound import check_outbound
 from service.pages import query_page
-from service.routes.common import app_state, params, read_body, write_response
+from service.request_facts import note
+from service.routes.common import app_state, params, read_body, url_of, write_response
+from service.settings import Settings
 from service.sparql.conneg import negotiate, prefers
 from service.sparql.description import DESCRIPTION_FORMATS, render_description
-from service.sparql.endpoint import run_query, run_update
+from service.sparql.endpoint import Payload, run_query, run_update
 from service.sparql.functions import uses_text_search
 from service.sparql.protocol import (
     DescriptionRequest,
@@ -44,14 +51,32 @@ async def update(request: Request) -> Response:
 
 async def _handle(request: Request, *, accepts_queries: bool) -> Response:
     state = app_state(request)
-    body = await read_body(request, state.settings.max_body_bytes)
+    headers = request.headers
+    reading = request.method in ("GET", "HEAD")
+    # A GET's body means nothing to the protocol; one is read only to refuse it when too large.
+    has_body = not reading or "content-length" in headers or "transfer-encoding" in headers
+    body = await read_body(request, state.settings.max_body_bytes) if has_body else b""
+    accept = headers.get("accept")
+    endpoint = url_of(request, "sparql")
+    head = request.method == "HEAD"
+    pool, cache = state.pool, state.result_cache
+    key: tuple[object, ...] | None = None
+    version = 0
+    if accepts_queries and pool is not None and cache.enabled:
+        # The request as sent decides the answer: the query string (query, dataset, inference,
+        # format), a POST's Content-Type and body, Accept, and the endpoint as the base IRI.
+        # Keyed by them, a hit needs no parsing, and no checks: the same query passed them.
+        content_type = None if reading else headers.get("content-type")
+        key = _cache_key(request.scope, content_type, body, accept, endpoint)
+        version = pool.version
+        cached = cache.get(version, key)
+        if cached is not None:
+            note("cache", "hit")
+            return _answer(cached, head)
     op = parse_request(
-        HttpRequest(request.method, params(request), request.headers.get("content-type"), body),
+        HttpRequest(request.method, params(request), headers.get("content-type"), body),
         accepts_queries=accepts_queries,
     )
-    accept = request.headers.get("accept")
-    endpoint = str(request.url_for("sparql"))
-    head = request.method == "HEAD"
     if isinstance(op, DescriptionRequest):
         graphs = await state.executor.run(state.store.named_graphs)
         if op.format is None and prefers(accept, "text/html", DESCRIPTION_FORMATS):
@@ -70,19 +95,20 @@ async def _handle(request: Request, *, accepts_queries: bool) -> Response:
     if isinstance(op, QueryOperation):
         if not op.inference:
             op = replace(op, dataset=asserted_only(op.dataset, state.settings.base_iri))
-        check_query_length(op.query, state.settings.max_query_length)
-        check_nesting(op.query, "query")
-        check_outbound(op.query, state.settings.outbound_allowlist)
-        if state.pool is not None and not uses_text_search(op.query):
-            payload = await state.pool.run(op, accept, endpoint, caps(state.settings))
-        else:
-            # The full-text index lives in this process: such queries run here.
+        if pool is None or uses_text_search(op.query):
+            # The full-text index lives in this process: such queries run here (and are not
+            # cached: the index is not part of the snapshots the pool's version names).
+            _check_query(op.query, state.settings)
             payload = await state.executor.run(run_query, state.store, op, accept, endpoint)
-        return Response(
-            b"" if head else payload.body,
-            media_type=payload.format.content_type,
-            headers={"Vary": "Accept"},
-        )
+        else:
+            _check_query(op.query, state.settings)
+            if key is not None:
+                cache.miss()
+            payload = await pool.run(op, accept, endpoint, caps(state.settings))
+            if key is not None:
+                size = len(request.scope["query_string"]) + len(body) + len(accept or "")
+                cache.put(version, key, payload, size + len(endpoint))
+        return _answer(payload, head)
     assert isinstance(op, UpdateOperation)
     agent = authorize(request.headers.get("authorization"), state.tokens, "write")
     check_update_length(op.update, state.settings.max_update_length)
@@ -90,3 +116,64 @@ async def _handle(request: Request, *, accepts_queries: bool) -> Response:
     check_outbound(op.update, state.settings.outbound_allowlist)
     result = await state.executor.run(run_update, state.writer, op, endpoint, agent)
     return await write_response(request, result, 204)
+
+
+def _check_query(query: str, settings: Settings) -> None:
+    """The checks a client's query passes before it is evaluated."""
+    check_query_length(query, settings.max_query_length)
+    check_nesting(query, "query")
+    check_outbound(query, settings.outbound_allowlist)
+
+
+_VARY = {"Vary": "Accept"}
+
+
+def _answer(payload: Payload, head: bool) -> Response:
+    return Response(
+        b"" if head else payload.body, media_type=payload.format.content_type, headers=_VARY
+    )
+
+
+def _cache_key(
+    scope: Scope, content_type: str | None, body: bytes, accept: str | None, endpoint: str
+) -> tuple[object, ...]:
+    """What in a request decides a query's answer (see ``_handle``)."""
+    return (scope["query_string"], content_type, body, accept, endpoint)
+
+
+class CachedAnswers:
+    """ASGI middleware: a GET or HEAD of /sparql whose answer the result cache holds is
+    answered here, before routing, by the same code and with the same headers as the route
+    (the caching, CORS and access-log middlewares still wrap it). Routing, FastAPI's request
+    handling and the query-string parse cost more than the rest of a cached answer. Reads of
+    /sparql need no rights; were one ever required, it would have to be checked here too."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["path"] == "/sparql"
+            and scope["method"] in ("GET", "HEAD")
+            and not scope.get("root_path")
+        ):
+            payload = self._cached(scope)
+            if payload is not None:
+                note("cache", "hit")
+                await _answer(payload, scope["method"] == "HEAD")(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    def _cached(scope: Scope) -> Payload | None:
+        state = getattr(scope["app"].state, "osaamiskartta", None)
+        if state is None or state.pool is None or not state.result_cache.enabled:
+            return None
+        request = Request(scope)
+        headers = request.headers
+        if "content-length" in headers or "transfer-encoding" in headers:
+            return None  # the route reads (and limits) the body
+        key = _cache_key(scope, None, b"", headers.get("accept"), url_of(request, "sparql"))
+        cached: Payload | None = state.result_cache.get(state.pool.version, key)
+        return cached

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -82,6 +83,28 @@ def negotiate(
 
     Raises NotAcceptable when nothing fits.
     """
+    # Clients send the same few Accept headers again and again; parsing one costs more than
+    # evaluating a point lookup. Remembered for usual lengths only (the header is theirs).
+    if isinstance(offered, tuple) and len(accept or "") <= _REMEMBERED_ACCEPT:
+        return _remembered(accept, format_param, offered)
+    return _negotiate(accept, format_param, offered)
+
+
+_REMEMBERED_ACCEPT = 512
+
+
+@functools.lru_cache(maxsize=256)
+def _remembered(
+    accept: str | None, format_param: str | None, offered: tuple[Format, ...]
+) -> Format:
+    return _negotiate(accept, format_param, offered)
+
+
+def _negotiate(
+    accept: str | None,
+    format_param: str | None,
+    offered: Sequence[Format],
+) -> Format:
     if format_param:
         wanted = format_param.strip().lower()
         for fmt in offered:

@@ -8,7 +8,7 @@ import pytest
 
 from service.auth import authorize
 from service.errors import Forbidden, Unauthorized
-from service.outbound import outbound_targets
+from service.outbound import check_outbound, outbound_targets
 from service.rate_limit import TokenBuckets
 from service.settings import Settings, SettingsError
 from service.tokens import TokenRegistry, digest
@@ -86,6 +86,23 @@ def test_outbound_targets_are_found_at_any_depth_and_not_in_strings() -> None:
     assert outbound_targets("load <file:///etc/passwd> into graph <g>") == [
         ("LOAD", "file:///etc/passwd")
     ]
+
+
+def test_the_quick_keyword_test_lets_no_outbound_request_through() -> None:
+    for text in (
+        "SELECT * WHERE { sErViCe <http://x/> { ?s ?p ?o } }",
+        "SELECT * WHERE { SERVICE<http://x/>{} }",
+        "Load <http://x/>",
+    ):
+        with pytest.raises(Forbidden):
+            check_outbound(text, ())
+    check_outbound("SELECT * WHERE { ?s ?p ?o }", ())  # no keyword: no scan, no refusal
+    check_outbound("SELECT * WHERE { SERVICE <http://ok/x> {} }", ("http://ok/",))
+    # The quick test relies on pyoxigraph reading keywords only as written, never escaped.
+    import pyoxigraph
+
+    with pytest.raises(SyntaxError):
+        pyoxigraph.Store().query("SELECT * WHERE { SERV\\u0049CE <http://127.0.0.1:9/> {} }")
 
 
 def test_restore_replaces_everything_even_with_blank_nodes_in_several_graphs() -> None:

@@ -57,3 +57,20 @@ def test_the_bulk_load_threshold_is_a_byte_count_and_not_negative() -> None:
     for bad in ("-1", "big"):
         with pytest.raises(SettingsError):
             Settings.from_env({"OSAAMISKARTTA_BULK_LOAD_BYTES": bad})
+
+
+def test_the_result_cache_budget_is_bytes_and_zero_turns_it_off() -> None:
+    assert Settings.from_env({}).result_cache_bytes == 64 * 1024 * 1024
+    settings = Settings.from_env({"OSAAMISKARTTA_RESULT_CACHE_BYTES": "0"})
+    assert settings.result_cache_bytes == 0
+    with pytest.raises(SettingsError):
+        Settings.from_env({"OSAAMISKARTTA_RESULT_CACHE_BYTES": "-1"})
+    with pytest.raises(SettingsError):
+        Settings.from_env({"OSAAMISKARTTA_RESULT_CACHE_BYTES": "lots"})
+
+
+def test_the_access_log_is_on_unless_turned_off() -> None:
+    assert Settings.from_env({}).access_log is True
+    assert Settings.from_env({"OSAAMISKARTTA_ACCESS_LOG": "false"}).access_log is False
+    with pytest.raises(SettingsError):
+        Settings.from_env({"OSAAMISKARTTA_ACCESS_LOG": "sometimes"})
