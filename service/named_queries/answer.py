@@ -10,7 +10,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import Literal
 
@@ -21,6 +21,9 @@ from service.named_queries.registry import NamedQuery
 from service.named_queries.runner import Page, check_against_data, execute, plain_value
 from service.sparql.formats import HTML, SPARQL_CSV, Format
 from service.store.base import QueryDataset, Store
+
+if TYPE_CHECKING:
+    from service.publishing.version import VersionedMemo
 
 Binding = dict[str, dict[str, str]]
 
@@ -72,10 +75,13 @@ def answer(
     raw: dict[str, str],
     page: Page,
     dataset: QueryDataset | None = None,
+    known: VersionedMemo[tuple[str, str, str], bool] | None = None,
 ) -> Answer:
-    """Check the parameters, run the query and keep one page; ParameterProblem when one is bad."""
+    """Check the parameters, run the query and keep one page; ParameterProblem when one is bad.
+
+    ``known`` keeps the parameter checks' answers until the next write."""
     terms = query.resolve(raw)
-    check_against_data(store, query, terms)
+    check_against_data(store, query, terms, known)
     result = execute(store, query, terms, page, dataset)
     document = json.loads(result.serialize(SPARQL_RESULTS_JSON))
     bindings: list[Binding] = document["results"]["bindings"]

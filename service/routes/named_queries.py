@@ -24,6 +24,7 @@ from service.named_queries.examples import example_triples
 from service.named_queries.openapi import add_named_queries
 from service.named_queries.registry import RESERVED, NamedQuery
 from service.named_queries.runner import Page
+from service.publishing.version import VersionedMemo
 from service.routes.common import AppState, app_state
 from service.sparql.conneg import negotiate
 from service.sparql.formats import JSON_LD, N_TRIPLES, TURTLE
@@ -48,6 +49,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Concept enums in the document reflect the store at start-up; the listing is always live.
     concepts = await state.executor.run(scheme_concepts, state.store)
     app.state.named_queries = registry
+    # Whether a parameter value is of its scheme or class, asked once per data version.
+    app.state.named_query_checks = VersionedMemo(app.state.publication.version)
     app.openapi_schema = None
     with warnings.catch_warnings():
         # FastAPI warns that many-method routes share an operationId; add_named_queries
@@ -112,7 +115,10 @@ async def run_named_query(request: Request, name: str) -> Response:
     dataset = None
     if not wants_inference(request.query_params.getlist("inference")):
         dataset = asserted_only(None, state.settings.base_iri)
-    result: Answer = await state.executor.run(answer, state.store, query, raw, page, dataset)
+    checks = request.app.state.named_query_checks
+    result: Answer = await state.executor.run(
+        answer, state.store, query, raw, page, dataset, checks
+    )
     links = _links(request, result)
     result = result.with_links(links)
     concepts = {}

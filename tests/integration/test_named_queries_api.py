@@ -270,6 +270,28 @@ def test_a_wrong_parameter_is_a_400_naming_it(
     assert parameter in problem["detail"]
 
 
+def test_a_parameter_check_follows_writes(service_factory: Any) -> None:
+    """The checks are remembered until the next write: a value becomes right or wrong with
+    the data, never with what was asked before."""
+    service = service_factory(load_dirs=[REPO / "ontology"])
+    network = "http://example.org/id/network/uusi"
+    url = f"{service.url}/api/queries/network-members"
+
+    def update(text: str) -> None:
+        headers = {"Content-Type": "application/sparql-update", **service.auth}
+        response = httpx.post(f"{service.url}/update", content=text, headers=headers)
+        assert response.status_code == 204, response.text
+
+    assert httpx.get(url, params={"network": network}).status_code == 400
+    update(
+        "INSERT DATA { GRAPH <http://example.org/g/net> { "
+        f"<{network}> a <http://www.w3.org/ns/org#OrganizationalCollaboration> }} }}"
+    )
+    assert httpx.get(url, params={"network": network}).status_code == 200
+    update("DROP GRAPH <http://example.org/g/net>")
+    assert httpx.get(url, params={"network": network}).status_code == 400
+
+
 def test_a_parameter_given_twice_is_a_400(client: httpx.Client) -> None:
     response = client.get("/api/queries/network-members?lang=fi&lang=en")
     assert response.status_code == 400 and response.json()["parameter"] == "lang"
