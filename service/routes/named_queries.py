@@ -7,6 +7,7 @@ import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -154,10 +155,16 @@ def _query_parameters(request: Request, query: NamedQuery) -> dict[str, str]:
 
 
 def _links(request: Request, result: Answer) -> Links:
+    """The request's URL with each page's limit and offset (the other parameters kept in
+    order, limit and offset last), encoding the kept parameters once for all the links."""
     page = result.page
+    kept = urlencode(
+        [(k, v) for k, v in request.query_params.multi_items() if k not in ("limit", "offset")]
+    )
+    prefix = str(request.url).split("?", 1)[0] + "?" + (f"{kept}&" if kept else "")
 
     def at(offset: int) -> str:
-        return str(request.url.include_query_params(limit=page.limit, offset=offset))
+        return f"{prefix}limit={page.limit}&offset={offset}"
 
     return Links(
         first=at(0),
