@@ -328,6 +328,25 @@ def test_pages_follow_the_link_headers_to_the_whole_answer(client: httpx.Client)
     assert [r for p in pages for r in p] == whole
 
 
+@pytest.mark.parametrize("limit", ["4", "1000"])
+def test_a_sparql_json_page_holds_the_rows_of_the_records_page(
+    client: httpx.Client, limit: str
+) -> None:
+    """A page cut from a longer answer and a whole answer passed on as the engine wrote it."""
+    records = _records(client, "network-members", limit=limit)
+    response = client.get(
+        "/api/queries/network-members",
+        params={"limit": limit},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert response.headers["content-type"].startswith("application/sparql-results+json")
+    results = response.json()
+    assert results["head"]["vars"] == list(REGISTRY.get("network-members").columns)  # type: ignore[union-attr]
+    members = [b["member"]["value"] for b in results["results"]["bindings"]]
+    assert members == [r["member"] for r in records]
+    assert len(members) == min(int(limit), 11)
+
+
 def test_the_openapi_document_validates_and_has_one_operation_per_query(
     client: httpx.Client,
 ) -> None:
