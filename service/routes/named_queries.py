@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse
+from starlette.datastructures import State
 
 from service.errors import NotFound, ParameterProblem
 from service.inference import asserted_only
@@ -20,7 +21,7 @@ from service.inference.datasets import wants_inference
 from service.language import language_choice
 from service.named_queries import QueryRegistry, load_registry
 from service.named_queries.answer import ANSWER_FORMATS, Answer, Links, answer, render
-from service.named_queries.catalogue import describe, scheme_concepts
+from service.named_queries.catalogue import SchemeConcepts, describe, scheme_concepts
 from service.named_queries.examples import example_triples
 from service.named_queries.openapi import add_named_queries
 from service.named_queries.registry import RESERVED, NamedQuery
@@ -47,11 +48,14 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Load the registry once the store is open, and extend the OpenAPI document with it."""
     state: AppState = app.state.osaamiskartta
     registry = await state.executor.run(load_registry, state.settings.queries_dir)
-    # Concept enums in the document reflect the store at start-up; the listing is always live.
-    concepts = await state.executor.run(scheme_concepts, state.store)
+    version = app.state.publication.version
     app.state.named_queries = registry
     # Whether a parameter value is of its scheme or class, asked once per data version.
-    app.state.named_query_checks = VersionedMemo(app.state.publication.version)
+    app.state.named_query_checks = VersionedMemo(version)
+    # The concepts and their labels (a quarter of a second at 100k triples), once per version.
+    app.state.scheme_concepts = VersionedMemo(version, size=1)
+    # Concept enums in the document reflect the store at start-up; the listing is always live.
+    concepts = await _concepts(app.state)
     app.openapi_schema = None
     with warnings.catch_warnings():
         # FastAPI warns that many-method routes share an operationId; add_named_queries
@@ -65,6 +69,18 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 router = APIRouter(lifespan=_lifespan)
+
+
+async def _concepts(shared: State) -> SchemeConcepts:
+    """Every scheme's concepts as the data is now, asked of the store once per data version."""
+    memo: VersionedMemo[str, SchemeConcepts] = shared.scheme_concepts
+    concepts = memo.get("all")
+    if concepts is None:
+        at = memo.now()
+        state: AppState = shared.osaamiskartta
+        concepts = await state.executor.run(scheme_concepts, state.store)
+        memo.put("all", concepts, at)
+    return concepts
 
 
 def _registry(request: Request) -> QueryRegistry:
@@ -90,8 +106,7 @@ def _named(request: Request, name: str) -> NamedQuery:
     responses={200: {"content": {"application/json": {"schema": {"type": "object"}}}}},
 )
 async def list_queries(request: Request) -> Response:
-    state = app_state(request)
-    concepts = await state.executor.run(scheme_concepts, state.store)
+    concepts = await _concepts(request.app.state)
     listing = [
         describe(q, concepts, str(request.url_for("named_query", name=q.name)))
         for q in _registry(request)
@@ -124,7 +139,7 @@ async def run_named_query(request: Request, name: str) -> Response:
     result = result.with_links(links)
     concepts = {}
     if fmt.name == "html":
-        concepts = await state.executor.run(scheme_concepts, state.store)
+        concepts = await _concepts(request.app.state)
     body = render(result, fmt, concepts)
     return Response(
         body,

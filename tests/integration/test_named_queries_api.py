@@ -292,6 +292,29 @@ def test_a_parameter_check_follows_writes(service_factory: Any) -> None:
     assert httpx.get(url, params={"network": network}).status_code == 400
 
 
+def test_the_concept_choices_follow_writes(service_factory: Any) -> None:
+    """The listing's concepts are remembered until the next write, then asked again."""
+    service = service_factory(load_dirs=[REPO / "ontology"])
+    region = "http://example.org/id/region/testimaa"
+
+    def regions() -> dict[str, Any]:
+        listing = httpx.get(f"{service.url}/api/queries").json()["queries"]
+        query = next(q for q in listing if q["name"] == "projects-in-region-year")
+        values = next(p for p in query["parameters"] if p["name"] == "region")["values"]
+        return {c["iri"]: c["label"] for c in values}
+
+    assert region not in regions()
+    response = httpx.post(
+        f"{service.url}/update",
+        content="INSERT DATA { GRAPH <http://example.org/g/region> { "
+        f"<{region}> <http://www.w3.org/2004/02/skos/core#inScheme> <{ID}scheme/maakunnat> ; "
+        '<http://www.w3.org/2004/02/skos/core#prefLabel> "Testimaa"@fi } }',
+        headers={"Content-Type": "application/sparql-update", **service.auth},
+    )
+    assert response.status_code == 204, response.text
+    assert regions()[region] == {"fi": "Testimaa"}
+
+
 def test_a_parameter_given_twice_is_a_400(client: httpx.Client) -> None:
     response = client.get("/api/queries/network-members?lang=fi&lang=en")
     assert response.status_code == 400 and response.json()["parameter"] == "lang"
