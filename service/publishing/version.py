@@ -12,6 +12,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import formatdate
+from functools import cached_property
 from typing import Generic, TypeVar
 
 from service.writes import Write, WriteContext, WriteResult
@@ -36,7 +37,7 @@ class Version:
         moment = datetime.fromtimestamp(int(self.timestamp), UTC)
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    @property
+    @cached_property
     def http_date(self) -> str:
         """The commit time as an HTTP date (seconds precision, as Last-Modified has)."""
         return formatdate(int(self.timestamp), usegmt=True)
