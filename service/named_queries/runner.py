@@ -81,16 +81,24 @@ def check_against_data(
             reason = f"<{term.value}> is not a {parameter.rdf_class}"
         else:
             continue
-        key = (check, term.value, expected)
-        passes = known.get(key) if known is not None else None
-        if passes is None:
-            at = known.now() if known is not None else None
-            answer = store.query(bind(rq(check), {"value": term, name: NamedNode(expected)}))
-            passes = bool(json.loads(answer.serialize(SPARQL_JSON))["boolean"])
-            if known is not None and at is not None:
+        values = {"value": term, name: NamedNode(expected)}
+        if known is None:
+            passes = _holds(store, check, values)
+        else:
+            key = (check, term.value, expected)
+            passes = known.get(key)
+            if passes is None:
+                at = known.now()
+                passes = _holds(store, check, values)
                 known.put(key, passes, at)
         if not passes:
             raise ParameterProblem(parameter.name, reason)
+
+
+def _holds(store: Store, check: str, values: dict[str, Term]) -> bool:
+    """The answer of one of the ASK checks with ``values`` bound."""
+    answer = store.query(bind(rq(check), values))
+    return bool(json.loads(answer.serialize(SPARQL_JSON))["boolean"])
 
 
 def execute(

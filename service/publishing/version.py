@@ -70,9 +70,9 @@ V = TypeVar("V")
 
 
 class VersionedMemo(Generic[K, V]):
-    """Facts learnt from the data that hold until the next write (what a check answered, how
-    long a query took), forgotten when the version moves on; at most ``size`` of them, the
-    oldest dropped first."""
+    """Facts learnt from the data that hold until the next write (what a parameter check
+    answered, the concepts of the schemes), forgotten when the version moves on; at most
+    ``size`` of them, the oldest dropped first."""
 
     def __init__(self, version: DataVersion, size: int = 4096) -> None:
         self._version = version

@@ -54,7 +54,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.named_query_checks = VersionedMemo(version)
     # The concepts and their labels (a quarter of a second at 100k triples), once per version.
     app.state.scheme_concepts = VersionedMemo(version, size=1)
-    # Concept enums in the document reflect the store at start-up; the listing is always live.
+    # Concept enums in the document reflect the store at start-up; the listing follows writes.
     concepts = await _concepts(app.state)
     app.openapi_schema = None
     with warnings.catch_warnings():
