@@ -1,6 +1,11 @@
 """Every named query through the service (HTTP, /api/queries/{name}) beside the same query
 text run on pyoxigraph in-process and serialised as SPARQL JSON (the engine alone).
 
+The service is asked over one kept-alive connection with the standard library's http.client:
+httpx spent 1.2 ms of client CPU per request on this machine where http.client spends 0.26 ms
+(the same /health), which is the client's cost, not the service's, and more than the whole
+1 ms the target allows.
+
 The engine alone reads the service's own store, opened read-only once the service is up, with
 the service's extension functions: the same quads (the inferred graph the service materialises
 at start-up included) and the same full-text index, so only the service's own work differs.
@@ -11,12 +16,13 @@ left open (so the list queries answer their first page of 100 over the whole sto
 
 from __future__ import annotations
 
+import http.client
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlencode
 
-import httpx
 import pyoxigraph as ox
 
 from bench.common import ROOT, Stats, free_port, repeat, server, service_command, size_label, table
@@ -73,7 +79,8 @@ def run(size: int, synth: Path, store: Path, times: int) -> tuple[str, list]:
     command, env = service_command(store, synth, port)
     base = f"http://127.0.0.1:{port}"
     rows, chart = [], []
-    with server(command, f"{base}/health", env), httpx.Client(base_url=base, timeout=900) as http:
+    with server(command, f"{base}/health", env):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
         # Opened only now: the service brings the inferred graph and the index up to date first.
         engine = ox.Store.read_only(str(store))
         index = SearchIndex(Settings(store=str(store)).search_index_location)
@@ -98,12 +105,15 @@ def run(size: int, synth: Path, store: Path, times: int) -> tuple[str, list]:
                     continue
 
             def via_service(query: NamedQuery = query, params: dict[str, str] = params) -> None:
-                response = http.get(
-                    f"/api/queries/{query.name}",
-                    params=params,
+                connection.request(
+                    "GET",
+                    f"/api/queries/{query.name}?{urlencode(params)}",
                     headers={"Accept": "application/sparql-results+json"},
                 )
-                response.raise_for_status()
+                response = connection.getresponse()
+                body = response.read()
+                if response.status != 200:
+                    raise RuntimeError(f"{query.name}: {response.status} {body[:500]!r}")
 
             def in_engine(text: str = text) -> None:
                 engine.query(
@@ -133,6 +143,7 @@ def run(size: int, synth: Path, store: Path, times: int) -> tuple[str, list]:
                 file=sys.stderr,
             )
         index.close()
+        connection.close()
     head = (
         "named query",
         "service, ms",

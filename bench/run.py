@@ -131,11 +131,11 @@ def main(argv: list[str] | None = None) -> int:
             header(
                 "Named-query latency: the service beside the engine alone",
                 "Each named query through `GET /api/queries/{name}` (SPARQL JSON, first page of 100, "
-                "required parameters set to their documented examples, `lang=fi`), one request at a time on "
-                "loopback, beside the same bound query text run on pyoxigraph in-process over the "
-                "service's own store (opened read-only once the service is up, so the inferred graph "
-                "is included) with the service's extension functions, and serialised as SPARQL JSON. "
-                "Target (issue 10): "
+                "required parameters set to their documented examples, `lang=fi`), one request at a "
+                "time on loopback over one kept-alive http.client connection, beside the same bound "
+                "query text run on pyoxigraph in-process over the service's own store (opened "
+                "read-only once the service is up, so the inferred graph is included) with the "
+                "service's extension functions, and serialised as SPARQL JSON. Target (issue 10): "
                 "service median within 1.2× the engine's plus 1 ms. A query that takes over 1 s on "
                 "the engine gets three samples, over 5 s one; one whose time at the previous size, "
                 "scaled by the size ratio, predicts over 30 s is not run at the larger size.",
