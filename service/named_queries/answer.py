@@ -1,16 +1,18 @@
 """A named query's answer for one request, and its renderings: records, CSV, SPARQL JSON, HTML.
 
 The engine serialises the page once as SPARQL JSON; every other rendering is made from that, so
-all formats show the same rows.
+all formats show the same rows. When the page needed no trimming, SPARQL JSON is the engine's
+own document, passed on as it is.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import Literal
 
@@ -21,6 +23,9 @@ from service.named_queries.registry import NamedQuery
 from service.named_queries.runner import Page, check_against_data, execute, plain_value
 from service.sparql.formats import HTML, SPARQL_CSV, Format
 from service.store.base import QueryDataset, Store
+
+if TYPE_CHECKING:
+    from service.publishing.version import VersionedMemo
 
 Binding = dict[str, dict[str, str]]
 
@@ -53,6 +58,8 @@ class Answer:
     bindings: list[Binding]
     has_next: bool
     links: Links | None = field(default=None, compare=False)
+    # The engine's SPARQL JSON when it is exactly this page (no row beyond it to trim).
+    sparql_json: bytes | None = field(default=None, compare=False, repr=False)
 
     @property
     def parameters(self) -> dict[str, Any]:
@@ -61,9 +68,7 @@ class Answer:
 
     def with_links(self, links: Links) -> Answer:
         """The same answer, knowing where its neighbouring pages are."""
-        return Answer(
-            self.query, self.terms, self.page, self.columns, self.bindings, self.has_next, links
-        )
+        return dataclasses.replace(self, links=links)
 
 
 def answer(
@@ -72,15 +77,28 @@ def answer(
     raw: dict[str, str],
     page: Page,
     dataset: QueryDataset | None = None,
+    known: VersionedMemo[tuple[str, str, str], bool] | None = None,
 ) -> Answer:
-    """Check the parameters, run the query and keep one page; ParameterProblem when one is bad."""
+    """Check the parameters, run the query and keep one page; ParameterProblem when one is bad.
+
+    ``known`` keeps the parameter checks' answers until the next write."""
     terms = query.resolve(raw)
-    check_against_data(store, query, terms)
+    check_against_data(store, query, terms, known)
     result = execute(store, query, terms, page, dataset)
-    document = json.loads(result.serialize(SPARQL_RESULTS_JSON))
+    engine_json = result.serialize(SPARQL_RESULTS_JSON)
+    document = json.loads(engine_json)
     bindings: list[Binding] = document["results"]["bindings"]
     columns = list(document["head"].get("vars", query.columns))
-    return Answer(query, terms, page, columns, bindings[: page.limit], len(bindings) > page.limit)
+    has_next = len(bindings) > page.limit
+    return Answer(
+        query,
+        terms,
+        page,
+        columns,
+        bindings[: page.limit],
+        has_next,
+        sparql_json=None if has_next else engine_json,
+    )
 
 
 def _term_value(term: Term) -> Any:
@@ -119,6 +137,8 @@ def render_records(result: Answer) -> bytes:
 
 def render_sparql_json(result: Answer) -> bytes:
     """The page as SPARQL 1.1 Query Results JSON."""
+    if result.sparql_json is not None:
+        return result.sparql_json
     document = {"head": {"vars": result.columns}, "results": {"bindings": result.bindings}}
     return json.dumps(document, ensure_ascii=False).encode()
 

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import NamedNode
 
@@ -15,6 +15,9 @@ from service.named_queries.params import ParameterProblem, Term
 from service.named_queries.registry import NamedQuery
 from service.sparql.formats import SPARQL_JSON
 from service.store.base import QueryDataset, QueryResult, Store
+
+if TYPE_CHECKING:
+    from service.publishing.version import VersionedMemo
 
 _RQ = Path(__file__).parent / "rq"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -55,23 +58,47 @@ class Page:
         return cls(**values)
 
 
-def check_against_data(store: Store, query: NamedQuery, terms: dict[str, Term]) -> None:
-    """Refuse concept values outside their scheme and IRIs not of the declared class."""
+def check_against_data(
+    store: Store,
+    query: NamedQuery,
+    terms: dict[str, Term],
+    known: VersionedMemo[tuple[str, str, str], bool] | None = None,
+) -> None:
+    """Refuse concept values outside their scheme and IRIs not of the declared class.
+
+    ``known`` keeps the answers until the next write, sparing a query per parameter when the
+    same values come again.
+    """
     for parameter in query.parameters:
         term = terms.get(parameter.name)
         if not isinstance(term, NamedNode):
             continue
         if parameter.type == "concept" and parameter.scheme:
-            check, expected = "in_scheme", {"scheme": NamedNode(parameter.scheme)}
+            check, name, expected = "in_scheme", "scheme", parameter.scheme
             reason = f"<{term.value}> is not a concept of <{parameter.scheme}>"
         elif parameter.rdf_class:
-            check, expected = "has_class", {"class": NamedNode(parameter.rdf_class)}
+            check, name, expected = "has_class", "class", parameter.rdf_class
             reason = f"<{term.value}> is not a {parameter.rdf_class}"
         else:
             continue
-        answer = store.query(bind(rq(check), {"value": term, **expected}))
-        if not json.loads(answer.serialize(SPARQL_JSON))["boolean"]:
+        values = {"value": term, name: NamedNode(expected)}
+        if known is None:
+            passes = _holds(store, check, values)
+        else:
+            key = (check, term.value, expected)
+            passes = known.get(key)
+            if passes is None:
+                at = known.now()
+                passes = _holds(store, check, values)
+                known.put(key, passes, at)
+        if not passes:
             raise ParameterProblem(parameter.name, reason)
+
+
+def _holds(store: Store, check: str, values: dict[str, Term]) -> bool:
+    """The answer of one of the ASK checks with ``values`` bound."""
+    answer = store.query(bind(rq(check), values))
+    return bool(json.loads(answer.serialize(SPARQL_JSON))["boolean"])
 
 
 def execute(

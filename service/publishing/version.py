@@ -6,12 +6,14 @@ Last-Modified) are derived from it, so a write is all it takes to invalidate the
 
 from __future__ import annotations
 
-import functools
 import threading
 import time
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import formatdate
+from functools import cached_property
+from typing import Generic, TypeVar
 
 from service.writes import Write, WriteContext, WriteResult
 
@@ -35,7 +37,7 @@ class Version:
         moment = datetime.fromtimestamp(int(self.timestamp), UTC)
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    @functools.cached_property
+    @cached_property
     def http_date(self) -> str:
         """The commit time as an HTTP date (seconds precision, as Last-Modified has)."""
         return formatdate(int(self.timestamp), usegmt=True)
@@ -61,6 +63,47 @@ class DataVersion:
             last = self._current
             self._current = Version(last.boot, last.counter + 1, max(time.time(), last.timestamp))
             return self._current
+
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class VersionedMemo(Generic[K, V]):
+    """Facts learnt from the data that hold until the next write (what a parameter check
+    answered, the concepts of the schemes), forgotten when the version moves on; at most
+    ``size`` of them, the oldest dropped first."""
+
+    def __init__(self, version: DataVersion, size: int = 4096) -> None:
+        self._version = version
+        self._size = size
+        self._lock = threading.Lock()
+        self._at: Version | None = None
+        self._entries: dict[K, V] = {}
+
+    def now(self) -> Version:
+        """The current version: read it before asking the store, and give it to ``put``."""
+        return self._version.current
+
+    def get(self, key: K) -> V | None:
+        """What is known about ``key`` at the current version, or None."""
+        with self._lock:
+            if self._at != self._version.current:
+                return None
+            return self._entries.get(key)
+
+    def put(self, key: K, value: V, at: Version) -> None:
+        """Remember ``value``, learnt from the store after version ``at`` was read; kept only
+        while ``at`` is still current (a write since may have changed the answer)."""
+        with self._lock:
+            if at != self._version.current:
+                return
+            if self._at != at:
+                self._entries.clear()
+                self._at = at
+            elif key not in self._entries and len(self._entries) >= self._size:
+                del self._entries[next(iter(self._entries))]
+            self._entries[key] = value
 
 
 class VersionObserver:

@@ -7,11 +7,13 @@ import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse
+from starlette.datastructures import State
 
 from service.errors import NotFound, ParameterProblem
 from service.inference import asserted_only
@@ -19,11 +21,12 @@ from service.inference.datasets import wants_inference
 from service.language import language_choice
 from service.named_queries import QueryRegistry, load_registry
 from service.named_queries.answer import ANSWER_FORMATS, Answer, Links, answer, render
-from service.named_queries.catalogue import describe, scheme_concepts
+from service.named_queries.catalogue import SchemeConcepts, describe, scheme_concepts
 from service.named_queries.examples import example_triples
 from service.named_queries.openapi import add_named_queries
 from service.named_queries.registry import RESERVED, NamedQuery
 from service.named_queries.runner import Page
+from service.publishing.version import VersionedMemo
 from service.routes.common import AppState, app_state
 from service.sparql.conneg import negotiate
 from service.sparql.formats import JSON_LD, N_TRIPLES, TURTLE
@@ -45,9 +48,14 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Load the registry once the store is open, and extend the OpenAPI document with it."""
     state: AppState = app.state.osaamiskartta
     registry = await state.executor.run(load_registry, state.settings.queries_dir)
-    # Concept enums in the document reflect the store at start-up; the listing is always live.
-    concepts = await state.executor.run(scheme_concepts, state.store)
+    version = app.state.publication.version
     app.state.named_queries = registry
+    # Whether a parameter value is of its scheme or class, asked once per data version.
+    app.state.named_query_checks = VersionedMemo(version)
+    # The concepts and their labels (a quarter of a second at 100k triples), once per version.
+    app.state.scheme_concepts = VersionedMemo(version, size=1)
+    # Concept enums in the document reflect the store at start-up; the listing follows writes.
+    concepts = await _concepts(app.state)
     app.openapi_schema = None
     with warnings.catch_warnings():
         # FastAPI warns that many-method routes share an operationId; add_named_queries
@@ -61,6 +69,18 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 router = APIRouter(lifespan=_lifespan)
+
+
+async def _concepts(shared: State) -> SchemeConcepts:
+    """Every scheme's concepts as the data is now, asked of the store once per data version."""
+    memo: VersionedMemo[str, SchemeConcepts] = shared.scheme_concepts
+    concepts = memo.get("all")
+    if concepts is None:
+        at = memo.now()
+        state: AppState = shared.osaamiskartta
+        concepts = await state.executor.run(scheme_concepts, state.store)
+        memo.put("all", concepts, at)
+    return concepts
 
 
 def _registry(request: Request) -> QueryRegistry:
@@ -86,8 +106,7 @@ def _named(request: Request, name: str) -> NamedQuery:
     responses={200: {"content": {"application/json": {"schema": {"type": "object"}}}}},
 )
 async def list_queries(request: Request) -> Response:
-    state = app_state(request)
-    concepts = await state.executor.run(scheme_concepts, state.store)
+    concepts = await _concepts(request.app.state)
     listing = [
         describe(q, concepts, str(request.url_for("named_query", name=q.name)))
         for q in _registry(request)
@@ -112,12 +131,15 @@ async def run_named_query(request: Request, name: str) -> Response:
     dataset = None
     if not wants_inference(request.query_params.getlist("inference")):
         dataset = asserted_only(None, state.settings.base_iri)
-    result: Answer = await state.executor.run(answer, state.store, query, raw, page, dataset)
+    checks = request.app.state.named_query_checks
+    result: Answer = await state.executor.run(
+        answer, state.store, query, raw, page, dataset, checks
+    )
     links = _links(request, result)
     result = result.with_links(links)
     concepts = {}
     if fmt.name == "html":
-        concepts = await state.executor.run(scheme_concepts, state.store)
+        concepts = await _concepts(request.app.state)
     body = render(result, fmt, concepts)
     return Response(
         body,
@@ -148,10 +170,16 @@ def _query_parameters(request: Request, query: NamedQuery) -> dict[str, str]:
 
 
 def _links(request: Request, result: Answer) -> Links:
+    """The request's URL with each page's limit and offset (the other parameters kept in
+    order, limit and offset last), encoding the kept parameters once for all the links."""
     page = result.page
+    kept = urlencode(
+        [(k, v) for k, v in request.query_params.multi_items() if k not in ("limit", "offset")]
+    )
+    prefix = str(request.url).split("?", 1)[0] + "?" + (f"{kept}&" if kept else "")
 
     def at(offset: int) -> str:
-        return str(request.url.include_query_params(limit=page.limit, offset=offset))
+        return f"{prefix}limit={page.limit}&offset={offset}"
 
     return Links(
         first=at(0),

@@ -270,6 +270,51 @@ def test_a_wrong_parameter_is_a_400_naming_it(
     assert parameter in problem["detail"]
 
 
+def test_a_parameter_check_follows_writes(service_factory: Any) -> None:
+    """The checks are remembered until the next write: a value becomes right or wrong with
+    the data, never with what was asked before."""
+    service = service_factory(load_dirs=[REPO / "ontology"])
+    network = "http://example.org/id/network/uusi"
+    url = f"{service.url}/api/queries/network-members"
+
+    def update(text: str) -> None:
+        headers = {"Content-Type": "application/sparql-update", **service.auth}
+        response = httpx.post(f"{service.url}/update", content=text, headers=headers)
+        assert response.status_code == 204, response.text
+
+    assert httpx.get(url, params={"network": network}).status_code == 400
+    update(
+        "INSERT DATA { GRAPH <http://example.org/g/net> { "
+        f"<{network}> a <http://www.w3.org/ns/org#OrganizationalCollaboration> }} }}"
+    )
+    assert httpx.get(url, params={"network": network}).status_code == 200
+    update("DROP GRAPH <http://example.org/g/net>")
+    assert httpx.get(url, params={"network": network}).status_code == 400
+
+
+def test_the_concept_choices_follow_writes(service_factory: Any) -> None:
+    """The listing's concepts are remembered until the next write, then asked again."""
+    service = service_factory(load_dirs=[REPO / "ontology"])
+    region = "http://example.org/id/region/testimaa"
+
+    def regions() -> dict[str, Any]:
+        listing = httpx.get(f"{service.url}/api/queries").json()["queries"]
+        query = next(q for q in listing if q["name"] == "projects-in-region-year")
+        values = next(p for p in query["parameters"] if p["name"] == "region")["values"]
+        return {c["iri"]: c["label"] for c in values}
+
+    assert region not in regions()
+    response = httpx.post(
+        f"{service.url}/update",
+        content="INSERT DATA { GRAPH <http://example.org/g/region> { "
+        f"<{region}> <http://www.w3.org/2004/02/skos/core#inScheme> <{ID}scheme/maakunnat> ; "
+        '<http://www.w3.org/2004/02/skos/core#prefLabel> "Testimaa"@fi } }',
+        headers={"Content-Type": "application/sparql-update", **service.auth},
+    )
+    assert response.status_code == 204, response.text
+    assert regions()[region] == {"fi": "Testimaa"}
+
+
 def test_a_parameter_given_twice_is_a_400(client: httpx.Client) -> None:
     response = client.get("/api/queries/network-members?lang=fi&lang=en")
     assert response.status_code == 400 and response.json()["parameter"] == "lang"
@@ -304,6 +349,25 @@ def test_pages_follow_the_link_headers_to_the_whole_answer(client: httpx.Client)
         url = _link(response, "next")
     assert [len(p) for p in pages] == [4, 4, 3]
     assert [r for p in pages for r in p] == whole
+
+
+@pytest.mark.parametrize("limit", ["4", "1000"])
+def test_a_sparql_json_page_holds_the_rows_of_the_records_page(
+    client: httpx.Client, limit: str
+) -> None:
+    """A page cut from a longer answer and a whole answer passed on as the engine wrote it."""
+    records = _records(client, "network-members", limit=limit)
+    response = client.get(
+        "/api/queries/network-members",
+        params={"limit": limit},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert response.headers["content-type"].startswith("application/sparql-results+json")
+    results = response.json()
+    assert results["head"]["vars"] == list(REGISTRY.get("network-members").columns)  # type: ignore[union-attr]
+    members = [b["member"]["value"] for b in results["results"]["bindings"]]
+    assert members == [r["member"] for r in records]
+    assert len(members) == min(int(limit), 11)
 
 
 def test_the_openapi_document_validates_and_has_one_operation_per_query(

@@ -8,7 +8,7 @@ from starlette.datastructures import Headers
 from service.publishing.labels import LabelSet, choose_language
 from service.publishing.layout import may_change_shapes
 from service.publishing.links import Links
-from service.publishing.version import DataVersion
+from service.publishing.version import DataVersion, VersionedMemo
 from service.routes.caching import etag_for, not_modified
 from service.store.base import GraphChange
 from service.writes import GraphWrite, SparqlUpdate
@@ -46,6 +46,23 @@ def test_etag_differs_by_version_and_representation() -> None:
     turtle = etag_for(v0, Headers({"content-type": "text/turtle"}))
     assert html != turtle
     assert etag_for(version.bump(), Headers({"content-type": "text/turtle"})) != turtle
+
+
+def test_a_versioned_memo_forgets_at_a_write_and_never_keeps_a_stale_answer() -> None:
+    version = DataVersion(clock=1_700_000_000.0)
+    memo: VersionedMemo[str, bool] = VersionedMemo(version, size=2)
+    asked_at = memo.now()
+    memo.put("a", True, asked_at)
+    assert memo.get("a") is True
+    version.bump()
+    assert memo.get("a") is None
+    # Learnt before the write, handed in after it: it may already be wrong, so it is dropped.
+    memo.put("b", False, asked_at)
+    assert memo.get("b") is None
+    now = memo.now()
+    for key in ("c", "d", "e"):
+        memo.put(key, True, now)
+    assert [memo.get(k) for k in ("c", "d", "e")] == [None, True, True]
 
 
 def test_conditional_headers_decide_not_modified() -> None:
