@@ -6,8 +6,9 @@ import json
 from dataclasses import dataclass, field
 
 from fastapi import Request, Response
+from starlette.requests import ClientDisconnect
 
-from service.errors import PayloadTooLarge
+from service.errors import BadRequest, PayloadTooLarge
 from service.executor import Executor
 from service.language import preferred_language
 from service.query_pool import QueryPool
@@ -72,11 +73,16 @@ async def read_body(request: Request, limit: int) -> bytes:
         raise PayloadTooLarge(f"the body is larger than the limit of {limit} bytes")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(f"the body is larger than the limit of {limit} bytes")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise PayloadTooLarge(f"the body is larger than the limit of {limit} bytes")
+            chunks.append(chunk)
+    except ClientDisconnect as exc:
+        # The client's doing, not the service's: nothing was read into the store, and the
+        # answer (which it will not read) is a 400 in the access log, not a server error.
+        raise BadRequest("the client closed the connection before the body was complete") from exc
     return b"".join(chunks)
 
 

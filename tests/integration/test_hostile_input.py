@@ -76,11 +76,18 @@ def test_cut_off_bodies_and_garbage_do_not_hurt_the_service(service: Service, be
         b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + b"\x00" * 64,  # a TLS hello
         b"GET / HTTP/1.1\r\nHost: x\r\n" + b"X-Long: " + b"a" * 70_000 + b"\r\n\r\n",
     ]
+    logged = service.log.stat().st_size
     for request in requests:
         answer = _raw(service, request)
         status = answer.split(b" ", 2)[1] if answer.startswith(b"HTTP/1.1 ") else b""
         assert not status.startswith(b"5"), answer[:300]
     assert httpx.get(f"{service.url}/health").status_code == 200
+    # A body cut short is the client's doing: no server error in the log, not even one the
+    # client went away before it could read.
+    with service.log.open("rb") as log:
+        log.seek(logged)
+        lines = log.read().decode("utf-8", "replace")
+    assert "Traceback" not in lines and '"status": 500' not in lines, lines[-2000:]
     assert dump(service) == before
 
 
