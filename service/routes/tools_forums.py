@@ -34,6 +34,12 @@ from service.tools.html import TEXTS
 router = APIRouter(tags=["tools"])
 
 
+async def _forum(request: Request, slug: str) -> forums.Forum:
+    """One forum in the reader's language (NotFound when there is none of that name)."""
+    state, r = app_state(request), reader(request)
+    return await state.executor.run(forums.load_forum, state.store, ids(request), slug, r.lang)
+
+
 async def _overview_page(
     request: Request,
     status: int = 200,
@@ -62,7 +68,7 @@ async def _forum_page(
     typed: dict[str, str] | None = None,
 ) -> Response:
     state, r = app_state(request), reader(request)
-    forum = await state.executor.run(forums.load_forum, state.store, ids(request), slug, r.lang)
+    forum = await _forum(request, slug)
     orgs = await state.executor.run(quality.organisations, state.store, ids(request), r.lang)
     return page(
         request,
@@ -216,9 +222,7 @@ async def api_overview(request: Request) -> Response:
 @router.get("/api/tools/forums/{slug}")
 async def api_forum(request: Request, slug: str) -> Response:
     """One forum: phase, what it requires, has and lacks, and what the next phase adds."""
-    state, r = app_state(request), reader(request)
-    forum = await state.executor.run(forums.load_forum, state.store, ids(request), slug, r.lang)
-    return JSONResponse(forum.as_json())
+    return JSONResponse((await _forum(request, slug)).as_json())
 
 
 async def _json(request: Request) -> dict[str, str]:
@@ -229,7 +233,7 @@ async def _json(request: Request) -> dict[str, str]:
 @router.post("/api/tools/forums")
 async def api_create(request: Request) -> Response:
     """Create a forum from `{"label_fi", "label_en", "sector"}`; 201 with the forum."""
-    state, r = app_state(request), reader(request)
+    state = app_state(request)
     agent = writer_name(request)
     body = await _json(request)
     slug, _ = await state.executor.run(
@@ -242,7 +246,7 @@ async def api_create(request: Request) -> Response:
         body.get("sector", ""),
         agent,
     )
-    forum = await state.executor.run(forums.load_forum, state.store, ids(request), slug, r.lang)
+    forum = await _forum(request, slug)
     return JSONResponse(
         forum.as_json(), status_code=201, headers={"Location": f"/api/tools/forums/{slug}"}
     )
@@ -251,7 +255,7 @@ async def api_create(request: Request) -> Response:
 @router.post("/api/tools/forums/{slug}/outputs")
 async def api_output(request: Request, slug: str) -> Response:
     """Record an output from `{"kind", "label_fi", "label_en", "organisation"}`."""
-    state, r = app_state(request), reader(request)
+    state = app_state(request)
     agent = writer_name(request)
     body = await _json(request)
     await state.executor.run(
@@ -266,14 +270,14 @@ async def api_output(request: Request, slug: str) -> Response:
         body.get("organisation", ""),
         agent,
     )
-    forum = await state.executor.run(forums.load_forum, state.store, ids(request), slug, r.lang)
+    forum = await _forum(request, slug)
     return JSONResponse(forum.as_json())
 
 
 @router.put("/api/tools/forums/{slug}/phase")
 async def api_phase(request: Request, slug: str) -> Response:
     """Move the forum to `{"phase": IRI}`; 422 with the missing requirements when refused."""
-    state, r = app_state(request), reader(request)
+    state = app_state(request)
     agent = writer_name(request)
     body = await _json(request)
     await state.executor.run(
@@ -285,5 +289,5 @@ async def api_phase(request: Request, slug: str) -> Response:
         body.get("phase", ""),
         agent,
     )
-    forum = await state.executor.run(forums.load_forum, state.store, ids(request), slug, r.lang)
+    forum = await _forum(request, slug)
     return JSONResponse(forum.as_json())
