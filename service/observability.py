@@ -22,6 +22,7 @@ from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import request_facts
+from service.inline_reads import CheapReads
 from service.query_pool import PoolStats
 from service.result_cache import ResultCache
 
@@ -127,6 +128,23 @@ class _ResultCacheCollector(Collector):
         )
 
 
+class _CheapReadsCollector(Collector):
+    def __init__(self, reads: CheapReads) -> None:
+        self.reads = reads
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        yield CounterMetricFamily(
+            "osaamiskartta_inline_reads",
+            "Reads known to be cheap that ran on the event loop instead of a worker thread",
+            value=self.reads.inline,
+        )
+        yield CounterMetricFamily(
+            "osaamiskartta_threaded_reads",
+            "Reads that ran on a worker thread (and were timed there)",
+            value=self.reads.threaded,
+        )
+
+
 class Metrics:
     """The app's Prometheus metrics (its own registry, so several apps can coexist)."""
 
@@ -165,6 +183,10 @@ class Metrics:
     def watch_result_cache(self, cache: ResultCache) -> None:
         """Report the result cache's hits, misses and size."""
         self.registry.register(_ResultCacheCollector(cache))
+
+    def watch_cheap_reads(self, reads: CheapReads) -> None:
+        """Report how many reads ran inline and how many on threads."""
+        self.registry.register(_CheapReadsCollector(reads))
 
     def observe(self, method: str, path: str, status: int, seconds: float) -> None:
         route = route_of(path)

@@ -67,6 +67,9 @@ class Settings:
     shutdown_grace: float = 30.0
     # Answers to repeated queries kept in the main process until the next write (0: none).
     result_cache_bytes: int = 64 * 1024 * 1024
+    # Named queries whose kind ran faster than this at the current data version run on the
+    # event loop, without the hop to a worker thread (service/inline_reads.py; 0: never).
+    inline_reads_below_ms: float = 2.0
     # A remote SPARQL engine (store = sparql+http://…/sparql): where updates and Graph Store
     # reads go when not to the query URL, its credentials, its dialect, and the graph IRI that
     # stands for the default graph on engines without a real one (Virtuoso).
@@ -195,6 +198,7 @@ def _exposure_settings(get: Callable[[str], str | None]) -> dict[str, object]:
         ("RATE_BURST", "rate_burst", int),
         ("SHUTDOWN_GRACE", "shutdown_grace", float),
         ("RESULT_CACHE_BYTES", "result_cache_bytes", int),
+        ("INLINE_READS_BELOW_MS", "inline_reads_below_ms", float),
     )
     for name, key, kind in numbers:
         if (v := get(name)) is not None:

@@ -18,6 +18,7 @@ from starlette.datastructures import State
 from service.errors import NotFound, ParameterProblem
 from service.inference import asserted_only
 from service.inference.datasets import wants_inference
+from service.inline_reads import CheapReads
 from service.language import language_choice
 from service.named_queries import QueryRegistry, load_registry
 from service.named_queries.answer import ANSWER_FORMATS, Answer, Links, answer, render
@@ -54,6 +55,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.named_query_checks = VersionedMemo(version)
     # The concepts and their labels (a quarter of a second at 100k triples), once per version.
     app.state.scheme_concepts = VersionedMemo(version, size=1)
+    # Millisecond queries skip the hop to a worker thread once they are known to be cheap.
+    below = state.settings.inline_reads_below_ms / 1000
+    app.state.cheap_reads = CheapReads(state.executor, version, below)
+    app.state.metrics.watch_cheap_reads(app.state.cheap_reads)
     # Concept enums in the document reflect the store at start-up; the listing follows writes.
     concepts = await _concepts(app.state)
     app.openapi_schema = None
@@ -132,8 +137,10 @@ async def run_named_query(request: Request, name: str) -> Response:
     if not wants_inference(request.query_params.getlist("inference")):
         dataset = asserted_only(None, state.settings.base_iri)
     checks = request.app.state.named_query_checks
-    result: Answer = await state.executor.run(
-        answer, state.store, query, raw, page, dataset, checks
+    reads: CheapReads = request.app.state.cheap_reads
+    kind = _kind(query, raw, page, dataset is None)
+    result: Answer = await reads.run(
+        kind, state.store, answer, state.store, query, raw, page, dataset, checks
     )
     links = _links(request, result)
     result = result.with_links(links)
@@ -167,6 +174,14 @@ def _query_parameters(request: Request, query: NamedQuery) -> dict[str, str]:
         if chosen is not None:
             raw["lang"] = chosen
     return raw
+
+
+def _kind(
+    query: NamedQuery, raw: dict[str, str], page: Page, inference: bool
+) -> tuple[object, ...]:
+    """One named query's run, as CheapReads times it: the query, its parameter values, the
+    page and the dataset."""
+    return (query.name, tuple(sorted(raw.items())), page, inference)
 
 
 def _links(request: Request, result: Answer) -> Links:

@@ -148,3 +148,14 @@ class BulkLoading(Protocol):
         """Load the file into its graph (created even when the file has no triples); raises
         SyntaxProblem when it does not parse, after which the graph may hold part of it."""
         ...
+
+
+@runtime_checkable
+class ReadingAtOnce(Protocol):
+    """A store whose reads are calls into this process (no network): a read known to be cheap
+    may run on the event loop, provided it can start without waiting for a write."""
+
+    def reading_at_once(self) -> AbstractContextManager[bool]:
+        """True when reads may start now (and the block's reads will not wait); False, having
+        entered nothing, while a write holds them back."""
+        ...

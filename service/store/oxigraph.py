@@ -135,6 +135,9 @@ class OxigraphStore:
     def exclusive(self) -> AbstractContextManager[None]:
         return self._gate.closed()
 
+    def reading_at_once(self) -> AbstractContextManager[bool]:
+        return self._gate.at_once()
+
     def query(
         self, query: str, *, dataset: QueryDataset | None = None, base_iri: str | None = None
     ) -> OxigraphResult:

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -290,6 +291,57 @@ def test_a_parameter_check_follows_writes(service_factory: Any) -> None:
     assert httpx.get(url, params={"network": network}).status_code == 200
     update("DROP GRAPH <http://example.org/g/net>")
     assert httpx.get(url, params={"network": network}).status_code == 400
+
+
+def _read_counts(service: Service) -> tuple[int, int]:
+    """Named-query reads run on the event loop and on threads, from /metrics."""
+    text = httpx.get(f"{service.url}/metrics").text
+    found = dict(re.findall(r"^osaamiskartta_(inline|threaded)_reads_total (\S+)$", text, re.M))
+    return int(float(found.get("inline", "0"))), int(float(found.get("threaded", "0")))
+
+
+@pytest.mark.parametrize("below_ms", ["2", "0"])
+def test_cheap_repeated_queries_skip_the_thread_and_still_follow_writes(
+    service_factory: Any, below_ms: str
+) -> None:
+    """Once a named query ran in under OSAAMISKARTTA_INLINE_READS_BELOW_MS at this data
+    version, it runs on the event loop; the answers are the same, and a write sends the next
+    run back to a thread, which sees the write. With 0 every run takes a thread."""
+    service = service_factory(
+        load_dirs=[REPO / "ontology"], env={"OSAAMISKARTTA_INLINE_READS_BELOW_MS": below_ms}
+    )
+    network = "http://example.org/id/network/uusi"
+    url = f"{service.url}/api/queries/network-members"
+
+    def add_member(name: str) -> None:
+        text = (
+            "INSERT DATA { GRAPH <http://example.org/g/net> { "
+            f"<{network}> a <http://www.w3.org/ns/org#OrganizationalCollaboration> ; "
+            f"<http://www.w3.org/ns/org#hasMember> <http://example.org/id/organisation/{name}> "
+            "} }"
+        )
+        headers = {"Content-Type": "application/sparql-update", **service.auth}
+        response = httpx.post(f"{service.url}/update", content=text, headers=headers)
+        assert response.status_code == 204, response.text
+
+    def members() -> list[str]:
+        response = httpx.get(url, params={"network": network, "lang": "fi"})
+        assert response.status_code == 200, response.text
+        return sorted(r["member"] for r in response.json()["records"])
+
+    add_member("a")
+    inline, threaded = _read_counts(service)
+    first = [members() for _ in range(5)]
+    assert first == [["http://example.org/id/organisation/a"]] * 5
+    inline_after, threaded_after = _read_counts(service)
+    if below_ms == "0":
+        assert (inline_after, threaded_after) == (inline, threaded + 5)
+        return
+    # The first run is timed on a thread; the ones after it, known cheap, run inline.
+    assert threaded_after == threaded + 1 and inline_after == inline + 4
+    add_member("b")
+    assert members() == [f"http://example.org/id/organisation/{n}" for n in "ab"]
+    assert _read_counts(service)[1] == threaded_after + 1
 
 
 def test_the_concept_choices_follow_writes(service_factory: Any) -> None:

@@ -1,0 +1,61 @@
+"""Cheap reads on the event loop, everything else on the executor's threads.
+
+Handing a read to a worker thread and its answer back costs a few tenths of a millisecond, more
+on a busy machine, where the woken thread waits for a core: as much as a millisecond query
+takes itself. So each kind of read (the caller names it: e.g. a named query with its parameter
+values and page) is timed, in CPU time of the thread that runs it, which is its own work and not
+what a busy machine adds; when its last run took less than the limit at this data version, the
+next one runs where the request is handled, and is timed there too. A run that took longer
+(a cold cache, a page of another size) sends the next one back to a thread. A read that might
+block is never run on the loop: only on a store whose reads are local calls, and only when no
+write is holding reads back (``ReadingAtOnce``). A write moves the data version on and forgets
+the timings, so the first read of each kind after it runs on a thread again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from service.executor import Executor
+from service.publishing.version import DataVersion, VersionedMemo
+from service.store.base import ReadingAtOnce, Store
+
+T = TypeVar("T")
+
+
+def _timed(fn: Callable[..., T], *args: object) -> tuple[T, float]:
+    """The result and the CPU time the calling thread spent on it: the read's own work, which
+    a busy machine does not stretch as it stretches the wall-clock time."""
+    start = time.thread_time()
+    result = fn(*args)
+    return result, time.thread_time() - start
+
+
+class CheapReads:
+    """Runs ``fn(*args)``, a read of ``store``, inline when the last read of its kind took less
+    than ``below`` seconds of CPU at the current data version, else in ``executor``."""
+
+    def __init__(self, executor: Executor, version: DataVersion, below: float) -> None:
+        self._executor = executor
+        self._below = below
+        # The last time taken per kind of read, until the next write.
+        self._last: VersionedMemo[Hashable, float] = VersionedMemo(version)
+        self.inline = 0
+        self.threaded = 0
+
+    async def run(self, kind: Hashable, store: Store, fn: Callable[..., T], *args: object) -> T:
+        at = self._last.now()
+        last = self._last.get(kind)
+        if last is not None and last < self._below and isinstance(store, ReadingAtOnce):
+            with store.reading_at_once() as reading:
+                if reading:
+                    result, seconds = _timed(fn, *args)
+                    self.inline += 1
+                    self._last.put(kind, seconds, at)
+                    return result
+        self.threaded += 1
+        result, seconds = await self._executor.run(_timed, fn, *args)
+        self._last.put(kind, seconds, at)
+        return result
