@@ -1,8 +1,9 @@
 """HTTP throughput and latency with 16 concurrent connections on loopback (wrk), for a light
-and a heavy SPARQL query, against the HTTP floor, rdflib-endpoint, Virtuoso and this service.
+and a heavy SPARQL query, against the HTTP floor, rdflib-endpoint, a plain FastAPI handler over
+pyoxigraph, Virtuoso and this service.
 
-The floor and rdflib-endpoint run as one uvicorn process each with uvloop and httptools and no
-access log. Virtuoso runs with bench/virtuoso.ini (bench/virtuoso_peer.py). The service runs
+The floor, rdflib-endpoint and the plain pyoxigraph handler run as one uvicorn process each
+with uvloop and httptools and no access log. Virtuoso runs with bench/virtuoso.ini (bench/virtuoso_peer.py). The service runs
 as ``osaamiskartta serve`` with its defaults (``uvicorn.run`` picks uvloop and httptools
 itself), once as configured by default and, when the setting exists, once with its result
 cache off (``OSAAMISKARTTA_RESULT_CACHE_BYTES=0``): wrk repeats one query, so with a result
@@ -68,6 +69,7 @@ _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
 
 FLOOR = "HTTP floor (bare FastAPI)"
 RDFLIB = "rdflib-endpoint"
+PLAIN = "plain FastAPI handler over pyoxigraph"
 VIRTUOSO = "Virtuoso"
 SERVICE = "osaamiskartta"
 SERVICE_NO_CACHE = "osaamiskartta, result cache off"
@@ -286,6 +288,21 @@ def _targets(
                 f"{version('rdflib')}, {UVICORN}; the files in one in-memory graph",
             )
         )
+
+    def plain() -> AbstractContextManager[int]:
+        port = free_port()
+        return _process([PYTHON, "-m", "bench.pyoxigraph_peer", str(store), str(port)], port)
+
+    targets.append(
+        Target(
+            PLAIN,
+            plain,
+            f"FastAPI {version('fastapi')} and pyoxigraph {version('pyoxigraph')}, {UVICORN}; "
+            "one `def` handler (FastAPI's thread pool) running the query in the server process "
+            "on the service's loaded store, opened read-only: no worker processes, time limit, "
+            "caps or cache (bench/pyoxigraph_peer.py)",
+        )
+    )
     found = virtuoso_version()
     if found is None:
         notes.append(
@@ -310,12 +327,14 @@ def _targets(
     for n, (name, extra) in enumerate(variants):
         # All servers run at once and a store directory opens in one process only: every
         # variant after the first gets its own copy of the loaded store.
+        # Copied now, before any server runs: a running service compacts its store, which
+        # deletes files a copy might be reading.
         own = store if n == 0 else store.with_name(f"{store.name}-variant-{n}")
+        if own != store:
+            shutil.rmtree(own, ignore_errors=True)
+            shutil.copytree(store, own)
 
         def start(extra: dict[str, str] = extra, own: Path = own) -> AbstractContextManager[int]:
-            if own != store:
-                shutil.rmtree(own, ignore_errors=True)
-                shutil.copytree(store, own)
             port = free_port()
             command, env = service_command(own, synth, port, extra)
             return _process(command, port, env)
