@@ -84,6 +84,11 @@ def first(values: dict[str, list[str]], name: str) -> str:
     return (values.get(name) or [""])[0]
 
 
+def firsts(values: dict[str, list[str]]) -> dict[str, str]:
+    """Each field's first value: what a form of single values shows again as typed."""
+    return {name: first(values, name) for name in values}
+
+
 def same_origin(request: Request) -> None:
     """Refuse a form post that a page of another origin made (beside SameSite cookies)."""
     origin = request.headers.get("origin")
