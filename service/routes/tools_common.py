@@ -4,7 +4,9 @@ who is writing (bearer token or the login session)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from fastapi import Request, Response
@@ -19,6 +21,7 @@ from service.tools.records import Ids
 from service.tools.session import COOKIE, authorize_tools, session_token
 
 VARY = "Accept-Language, Cookie"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,12 @@ def reader(request: Request) -> Reader:
 def ids(request: Request) -> Ids:
     """The IRIs the tools use under the configured base."""
     return Ids(app_state(request).settings.base_iri)
+
+
+def load(request: Request, query: Callable[..., T], *args: object) -> Awaitable[T]:
+    """`query(store, ids, *args, language)` off the event loop, in the reader's language."""
+    state = app_state(request)
+    return state.executor.run(query, state.store, ids(request), *args, reader(request).lang)
 
 
 def logged_in(request: Request) -> bool:

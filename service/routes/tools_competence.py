@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from service.errors import BadRequest
 from service.routes.common import app_state, read_body
-from service.routes.tools_common import first, ids, page, reader
+from service.routes.tools_common import first, ids, load, page, reader
 from service.routes.tools_submit import posted_form, save_json, submit_form, write_through
 from service.tools import competence, forums, quality
 from service.tools.forms import FormErrors
@@ -31,9 +31,7 @@ async def search_page(request: Request) -> Response:
     return page(
         request,
         "competence_search.html",
-        organisations=await state.executor.run(
-            quality.organisations, state.store, ids(request), r.lang
-        ),
+        organisations=await load(request, quality.organisations),
         competences=await state.executor.run(competence.competences, state.store, r.lang),
         regions=await state.executor.run(competence.regions, state.store, r.lang),
         results=results,
@@ -51,14 +49,14 @@ async def _map_page(
     editing: competence.Entry | None = None,
 ) -> Response:
     state, r = app_state(request), reader(request)
-    found = await state.executor.run(competence.load_map, state.store, ids(request), slug, r.lang)
+    found = await load(request, competence.load_map, slug)
     return page(
         request,
         "competence_map.html",
         status,
         map=found,
         kinds=competence.KINDS,
-        sectors=await state.executor.run(forums.sectors, state.store, ids(request), r.lang),
+        sectors=await load(request, forums.sectors),
         competences=await state.executor.run(competence.competences, state.store, r.lang),
         errors=errors,
         typed=typed or {},
@@ -76,10 +74,7 @@ async def map_page(request: Request, slug: str) -> Response:
 @router.get("/tools/competence/{slug}/entries/{kind}/{local}", include_in_schema=False)
 async def edit_page(request: Request, slug: str, kind: str, local: str) -> Response:
     """The map with the form filled in with one entry, to edit it."""
-    state, r = app_state(request), reader(request)
-    entry = await state.executor.run(
-        competence.find_entry, state.store, ids(request), slug, f"{kind}/{local}", r.lang
-    )
+    entry = await load(request, competence.find_entry, slug, f"{kind}/{local}")
     return await _map_page(request, slug, editing=entry)
 
 
@@ -105,10 +100,7 @@ async def _submit(request: Request, slug: str, existing: str | None) -> Response
     entry = _entry_form(values)
     editing = None
     if existing is not None:
-        state, r = app_state(request), reader(request)
-        editing = await state.executor.run(
-            competence.find_entry, state.store, ids(request), slug, existing, r.lang
-        )
+        editing = await load(request, competence.find_entry, slug, existing)
     return await submit_form(
         request,
         write=lambda agent: _save(request, slug, entry, agent, existing),
@@ -147,8 +139,7 @@ async def api_search(request: Request) -> Response:
 @router.get("/api/tools/competence/{slug}")
 async def api_map(request: Request, slug: str) -> Response:
     """The institution's competence map, grouped."""
-    state, r = app_state(request), reader(request)
-    found = await state.executor.run(competence.load_map, state.store, ids(request), slug, r.lang)
+    found = await load(request, competence.load_map, slug)
     return JSONResponse(found.as_json())
 
 

@@ -10,8 +10,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from service.errors import PhaseRequirementsMissing, ShapeViolation
-from service.routes.common import app_state
-from service.routes.tools_common import first, firsts, ids, json_object, page, reader
+from service.routes.tools_common import first, firsts, ids, json_object, load, page
 from service.routes.tools_submit import posted_form, save_json, submit_form, write_through
 from service.tools import forums, quality
 from service.tools.forms import FormErrors, errors_from_report, on_field
@@ -20,21 +19,14 @@ from service.writes import WriteResult
 router = APIRouter(tags=["tools"])
 
 
-async def _forum(request: Request, slug: str) -> forums.Forum:
-    """One forum in the reader's language (NotFound when there is none of that name)."""
-    state, r = app_state(request), reader(request)
-    return await state.executor.run(forums.load_forum, state.store, ids(request), slug, r.lang)
-
-
 async def _overview_page(
     request: Request,
     status: int = 200,
     errors: FormErrors | None = None,
     typed: dict[str, str] | None = None,
 ) -> Response:
-    state, r = app_state(request), reader(request)
-    all_forums = await state.executor.run(forums.overview, state.store, ids(request), r.lang)
-    sectors = await state.executor.run(forums.sectors, state.store, ids(request), r.lang)
+    all_forums = await load(request, forums.overview)
+    sectors = await load(request, forums.sectors)
     return page(
         request,
         "forums.html",
@@ -53,9 +45,8 @@ async def _forum_page(
     errors: FormErrors | None = None,
     typed: dict[str, str] | None = None,
 ) -> Response:
-    state, r = app_state(request), reader(request)
-    forum = await _forum(request, slug)
-    orgs = await state.executor.run(quality.organisations, state.store, ids(request), r.lang)
+    forum = await load(request, forums.load_forum, slug)
+    orgs = await load(request, quality.organisations)
     return page(
         request,
         "forum.html",
@@ -154,15 +145,14 @@ async def phase_form(request: Request, slug: str) -> Response:
 @router.get("/api/tools/forums")
 async def api_overview(request: Request) -> Response:
     """Every forum: phase, what it requires, has and lacks."""
-    state, r = app_state(request), reader(request)
-    all_forums = await state.executor.run(forums.overview, state.store, ids(request), r.lang)
+    all_forums = await load(request, forums.overview)
     return JSONResponse({"forums": [f.as_json() for f in all_forums]})
 
 
 @router.get("/api/tools/forums/{slug}")
 async def api_forum(request: Request, slug: str) -> Response:
     """One forum: phase, what it requires, has and lacks, and what the next phase adds."""
-    return JSONResponse((await _forum(request, slug)).as_json())
+    return JSONResponse((await load(request, forums.load_forum, slug)).as_json())
 
 
 async def _json(request: Request) -> dict[str, str]:
@@ -184,7 +174,7 @@ async def api_create(request: Request) -> Response:
             agent,
         ),
     )
-    forum = await _forum(request, slug)
+    forum = await load(request, forums.load_forum, slug)
     return JSONResponse(
         forum.as_json(), status_code=201, headers={"Location": f"/api/tools/forums/{slug}"}
     )
@@ -206,7 +196,7 @@ async def api_output(request: Request, slug: str) -> Response:
             agent,
         ),
     )
-    return JSONResponse((await _forum(request, slug)).as_json())
+    return JSONResponse((await load(request, forums.load_forum, slug)).as_json())
 
 
 @router.put("/api/tools/forums/{slug}/phase")
@@ -217,4 +207,4 @@ async def api_phase(request: Request, slug: str) -> Response:
         _json,
         lambda body, agent: _change_phase(request, slug, body.get("phase", ""), agent),
     )
-    return JSONResponse((await _forum(request, slug)).as_json())
+    return JSONResponse((await load(request, forums.load_forum, slug)).as_json())

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 
 from service.errors import BadRequest, ParameterProblem
 from service.routes.common import app_state, read_body
-from service.routes.tools_common import first, firsts, ids, page, reader
+from service.routes.tools_common import first, firsts, ids, load, page, reader
 from service.routes.tools_submit import posted_form, save_json, submit_form, write_through
 from service.tools import quality
 from service.tools.forms import FieldMap, FormErrors
@@ -37,7 +37,7 @@ async def choose(request: Request) -> Response:
     chosen = request.query_params.get("organisation", "")
     typed_date = request.query_params.get("date", "")
     errors = FormErrors()
-    orgs = await state.executor.run(quality.organisations, state.store, ids(request), r.lang)
+    orgs = await load(request, quality.organisations)
     if chosen and typed_date:
         try:
             day = quality.parse_date(typed_date)
@@ -64,14 +64,6 @@ async def choose(request: Request) -> Response:
     )
 
 
-def _load(request: Request, organisation: str, day: str) -> Awaitable[quality.Assessment]:
-    """The assessment (empty when not yet started) in the reader's language."""
-    state = app_state(request)
-    return state.executor.run(
-        quality.load_assessment, state.store, ids(request), organisation, day, reader(request).lang
-    )
-
-
 def _save(
     request: Request,
     organisation: str,
@@ -93,7 +85,7 @@ async def _show(
     typed: dict[str, str] | None = None,
 ) -> Response:
     state, r = app_state(request), reader(request)
-    assessment = await _load(request, organisation, day)
+    assessment = await load(request, quality.load_assessment, organisation, day)
     scale = await state.executor.run(_scale, request, r.lang)
     return page(
         request,
@@ -117,7 +109,7 @@ async def show(request: Request, organisation: str, day: str) -> Response:
 async def save_form(request: Request, organisation: str, day: str) -> Response:
     """Save the answers; on refusal the form again with the shapes' messages by its fields."""
     values = await posted_form(request)
-    assessment = await _load(request, organisation, day)
+    assessment = await load(request, quality.load_assessment, organisation, day)
     typed = firsts(values)
     answers = {
         i.iri: quality.Submitted(
@@ -145,7 +137,7 @@ async def api_list(request: Request, organisation: str) -> Response:
 @router.get("/api/tools/quality/{organisation}/{day}")
 async def api_get(request: Request, organisation: str, day: str) -> Response:
     """The assessment's answers, summary per area and standard, comparison and gaps."""
-    return JSONResponse((await _load(request, organisation, day)).as_json())
+    return JSONResponse((await load(request, quality.load_assessment, organisation, day)).as_json())
 
 
 @router.put("/api/tools/quality/{organisation}/{day}")
@@ -154,7 +146,7 @@ async def api_put(request: Request, organisation: str, day: str) -> Response:
     an earlier save of that date); 422 with the shapes' report and the fields when refused."""
 
     async def fields(answers: dict[str, quality.Submitted]) -> FieldMap:
-        assessment = await _load(request, organisation, day)
+        assessment = await load(request, quality.load_assessment, organisation, day)
         return quality.field_map(ids(request), assessment, list(answers))
 
     await save_json(
@@ -163,7 +155,7 @@ async def api_put(request: Request, organisation: str, day: str) -> Response:
         lambda answers, agent: _save(request, organisation, day, answers, agent),
         fields,
     )
-    return JSONResponse((await _load(request, organisation, day)).as_json())
+    return JSONResponse((await load(request, quality.load_assessment, organisation, day)).as_json())
 
 
 async def _read_answers(request: Request) -> dict[str, quality.Submitted]:

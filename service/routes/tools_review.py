@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from service.errors import BadRequest
 from service.routes.common import app_state
-from service.routes.tools_common import first, ids, json_object, page, reader
+from service.routes.tools_common import first, ids, json_object, load, page, reader
 from service.routes.tools_submit import posted_form, save_json, submit_form, write_through
 from service.tools import review
 from service.tools.forms import FormErrors, on_field
@@ -20,20 +20,13 @@ router = APIRouter(tags=["tools"])
 Created = tuple[str, WriteResult]
 
 
-def _product(request: Request, slug: str) -> Awaitable[review.Product]:
-    """One product's review in the reader's language (NotFound when there is none)."""
-    state = app_state(request)
-    return state.executor.run(review.product, state.store, ids(request), slug, reader(request).lang)
-
-
 async def _overview(
     request: Request,
     status: int = 200,
     errors: FormErrors | None = None,
     typed: dict[str, list[str]] | None = None,
 ) -> Response:
-    state, r = app_state(request), reader(request)
-    found = await state.executor.run(review.products, state.store, ids(request), r.lang)
+    found = await load(request, review.products)
     return page(request, "review.html", status, products=found, errors=errors, typed=typed or {})
 
 
@@ -45,14 +38,14 @@ async def _product_page(
     typed: dict[str, list[str]] | None = None,
 ) -> Response:
     state, r = app_state(request), reader(request)
-    found = await _product(request, slug)
+    found = await load(request, review.product, slug)
     return page(
         request,
         "review_product.html",
         status,
         product=found,
         stages=await state.executor.run(review.stages, state.store, r.lang),
-        outcomes=await state.executor.run(review.outcomes, state.store, ids(request), r.lang),
+        outcomes=await load(request, review.outcomes),
         networks=await state.executor.run(review.networks, state.store, r.lang),
         errors=errors,
         typed=typed or {},
@@ -124,15 +117,14 @@ async def record(request: Request, slug: str) -> Response:
 @router.get("/api/tools/review")
 async def api_products(request: Request) -> Response:
     """Every product with its steps and where it is."""
-    state, r = app_state(request), reader(request)
-    found = await state.executor.run(review.products, state.store, ids(request), r.lang)
+    found = await load(request, review.products)
     return JSONResponse({"products": [p.as_json() for p in found]})
 
 
 @router.get("/api/tools/review/{slug}")
 async def api_product(request: Request, slug: str) -> Response:
     """One product's review."""
-    return JSONResponse((await _product(request, slug)).as_json())
+    return JSONResponse((await load(request, review.product, slug)).as_json())
 
 
 async def _json_step(request: Request) -> review.StepForm:
@@ -170,5 +162,5 @@ async def api_step(request: Request, slug: str) -> Response:
     iri, _ = await save_json(
         request, _json_step, lambda step, agent: _record(request, slug, step, agent)
     )
-    found = await _product(request, slug)
+    found = await load(request, review.product, slug)
     return JSONResponse({"step": iri, **found.as_json()}, status_code=201)
