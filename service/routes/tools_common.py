@@ -4,8 +4,8 @@ who is writing (bearer token or the login session)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from typing import TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -17,6 +17,7 @@ from service.publishing.labels import choose_language, other_language
 from service.publishing.links import Links
 from service.routes.common import app_state, read_body
 from service.tools import html
+from service.tools.forms import FormErrors
 from service.tools.records import Ids
 from service.tools.session import COOKIE, authorize_tools, session_token
 
@@ -40,6 +41,19 @@ def reader(request: Request) -> Reader:
     return Reader(lang, Links(app_state(request).settings.base_iri, chosen))
 
 
+@dataclass(frozen=True)
+class Shown:
+    """How a tool's form page is shown: fresh (200), or back after a post with its status, the
+    messages by field and what the user typed."""
+
+    status: int = 200
+    errors: FormErrors | None = None
+    typed: Mapping[str, object] = field(default_factory=dict)
+
+
+FRESH = Shown()
+
+
 def ids(request: Request) -> Ids:
     """The IRIs the tools use under the configured base."""
     return Ids(app_state(request).settings.base_iri)
@@ -56,8 +70,18 @@ def logged_in(request: Request) -> bool:
     return session_token(request.cookies.get(COOKIE), app_state(request).tokens) is not None
 
 
-def page(request: Request, template: str, status: int = 200, **context: object) -> Response:
-    """A tool page in the reader's language."""
+def page(
+    request: Request,
+    template: str,
+    status: int = 200,
+    *,
+    form: Shown | None = None,
+    **context: object,
+) -> Response:
+    """A tool page in the reader's language; with `form`, its status, messages and typed values."""
+    if form is not None:
+        status = form.status
+        context.update(errors=form.errors, typed=form.typed)
     r = reader(request)
     query = {k: v for k, v in request.query_params.items() if k != "lang"}
     query["lang"] = other_language(r.lang)

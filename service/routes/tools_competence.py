@@ -11,10 +11,9 @@ from fastapi.responses import JSONResponse
 
 from service.errors import BadRequest
 from service.routes.common import app_state, read_body
-from service.routes.tools_common import first, ids, load, page, reader
+from service.routes.tools_common import FRESH, Shown, first, ids, load, page, reader
 from service.routes.tools_submit import posted_form, save_json, submit_form, write_through
 from service.tools import competence, forums, quality
-from service.tools.forms import FormErrors
 
 router = APIRouter(tags=["tools"])
 
@@ -43,9 +42,7 @@ async def search_page(request: Request) -> Response:
 async def _map_page(
     request: Request,
     slug: str,
-    status: int = 200,
-    errors: FormErrors | None = None,
-    typed: dict[str, list[str]] | None = None,
+    shown: Shown = FRESH,
     editing: competence.Entry | None = None,
 ) -> Response:
     state, r = app_state(request), reader(request)
@@ -53,13 +50,11 @@ async def _map_page(
     return page(
         request,
         "competence_map.html",
-        status,
+        form=shown,
         map=found,
         kinds=competence.KINDS,
         sectors=await load(request, forums.sectors),
         competences=await state.executor.run(competence.competences, state.store, r.lang),
-        errors=errors,
-        typed=typed or {},
         editing=editing,
         saved=request.query_params.get("saved") == "1",
     )
@@ -105,7 +100,8 @@ async def _submit(request: Request, slug: str, existing: str | None) -> Response
         request,
         write=lambda agent: _save(request, slug, entry, agent, existing),
         fields=lambda: competence.entry_fields(ids(request), slug, entry, existing),
-        again=lambda status, errors: _map_page(request, slug, status, errors, values, editing),
+        typed=values,
+        again=lambda shown: _map_page(request, slug, shown, editing),
         redirect_to=f"/tools/competence/{slug}",
     )
 

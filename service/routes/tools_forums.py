@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from service.errors import PhaseRequirementsMissing, ShapeViolation
-from service.routes.tools_common import first, firsts, ids, json_object, load, page
+from service.routes.tools_common import FRESH, Shown, first, firsts, ids, json_object, load, page
 from service.routes.tools_submit import posted_form, save_json, submit_form, write_through
 from service.tools import forums, quality
 from service.tools.forms import FormErrors, errors_from_report, on_field
@@ -19,43 +19,28 @@ from service.writes import WriteResult
 router = APIRouter(tags=["tools"])
 
 
-async def _overview_page(
-    request: Request,
-    status: int = 200,
-    errors: FormErrors | None = None,
-    typed: dict[str, str] | None = None,
-) -> Response:
+async def _overview_page(request: Request, shown: Shown = FRESH) -> Response:
     all_forums = await load(request, forums.overview)
     sectors = await load(request, forums.sectors)
     return page(
         request,
         "forums.html",
-        status,
+        form=shown,
         forums=all_forums,
         sectors=sectors,
-        errors=errors,
-        typed=typed or {},
     )
 
 
-async def _forum_page(
-    request: Request,
-    slug: str,
-    status: int = 200,
-    errors: FormErrors | None = None,
-    typed: dict[str, str] | None = None,
-) -> Response:
+async def _forum_page(request: Request, slug: str, shown: Shown = FRESH) -> Response:
     forum = await load(request, forums.load_forum, slug)
     orgs = await load(request, quality.organisations)
     return page(
         request,
         "forum.html",
-        status,
+        form=shown,
         forum=forum,
         organisations=orgs,
         kinds=forums.OUTPUT_KINDS,
-        errors=errors,
-        typed=typed or {},
         saved=request.query_params.get("saved") == "1",
     )
 
@@ -99,7 +84,8 @@ async def create_form(request: Request) -> Response:
         request,
         write=lambda agent: _create(request, label_fi, label_en, sector, agent),
         fields=fields,
-        again=lambda status, errors: _overview_page(request, status, errors, firsts(values)),
+        typed=firsts(values),
+        again=lambda shown: _overview_page(request, shown),
         redirect_to=lambda created: f"/tools/forums/{created[0]}",
     )
 
@@ -122,7 +108,8 @@ async def output_form(request: Request, slug: str) -> Response:
         request,
         write=lambda agent: _add_output(request, slug, kind, label_fi, label_en, org, agent),
         fields=fields,
-        again=lambda status, errors: _forum_page(request, slug, status, errors, firsts(values)),
+        typed=firsts(values),
+        again=lambda shown: _forum_page(request, slug, shown),
         redirect_to=f"/tools/forums/{slug}",
     )
 
@@ -137,7 +124,8 @@ async def phase_form(request: Request, slug: str) -> Response:
         request,
         write=lambda agent: _change_phase(request, slug, phase, agent),
         refused=_phase_refused,
-        again=lambda status, errors: _forum_page(request, slug, status, errors, firsts(values)),
+        typed=firsts(values),
+        again=lambda shown: _forum_page(request, slug, shown),
         redirect_to=f"/tools/forums/{slug}",
     )
 

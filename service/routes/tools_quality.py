@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 
 from service.errors import BadRequest, ParameterProblem
 from service.routes.common import app_state, read_body
-from service.routes.tools_common import first, firsts, ids, load, page, reader
+from service.routes.tools_common import FRESH, Shown, first, firsts, ids, load, page, reader
 from service.routes.tools_submit import posted_form, save_json, submit_form, write_through
 from service.tools import quality
 from service.tools.forms import FieldMap, FormErrors
@@ -80,9 +80,7 @@ async def _show(
     request: Request,
     organisation: str,
     day: str,
-    status: int = 200,
-    errors: FormErrors | None = None,
-    typed: dict[str, str] | None = None,
+    shown: Shown = FRESH,
 ) -> Response:
     state, r = app_state(request), reader(request)
     assessment = await load(request, quality.load_assessment, organisation, day)
@@ -90,11 +88,9 @@ async def _show(
     return page(
         request,
         "quality.html",
-        status,
+        form=shown,
         a=assessment,
         scale=scale,
-        errors=errors,
-        typed=typed or {},
         saved=request.query_params.get("saved") == "1",
     )
 
@@ -110,7 +106,6 @@ async def save_form(request: Request, organisation: str, day: str) -> Response:
     """Save the answers; on refusal the form again with the shapes' messages by its fields."""
     values = await posted_form(request)
     assessment = await load(request, quality.load_assessment, organisation, day)
-    typed = firsts(values)
     answers = {
         i.iri: quality.Submitted(
             first(values, f"value-{i.slug}"), first(values, f"comment-{i.slug}")
@@ -121,7 +116,8 @@ async def save_form(request: Request, organisation: str, day: str) -> Response:
         request,
         write=lambda agent: _save(request, organisation, day, answers, agent),
         fields=lambda: quality.field_map(ids(request), assessment, list(answers)),
-        again=lambda status, errors: _show(request, organisation, day, status, errors, typed),
+        typed=firsts(values),
+        again=lambda shown: _show(request, organisation, day, shown),
         redirect_to=f"/tools/quality/{organisation}/{assessment.date}",
     )
 

@@ -10,45 +10,32 @@ from fastapi.responses import JSONResponse
 
 from service.errors import BadRequest
 from service.routes.common import app_state
-from service.routes.tools_common import first, ids, json_object, load, page, reader
+from service.routes.tools_common import FRESH, Shown, first, ids, json_object, load, page, reader
 from service.routes.tools_submit import posted_form, save_json, submit_form, write_through
 from service.tools import review
-from service.tools.forms import FormErrors, on_field
+from service.tools.forms import on_field
 from service.writes import WriteResult
 
 router = APIRouter(tags=["tools"])
 Created = tuple[str, WriteResult]
 
 
-async def _overview(
-    request: Request,
-    status: int = 200,
-    errors: FormErrors | None = None,
-    typed: dict[str, list[str]] | None = None,
-) -> Response:
+async def _overview(request: Request, shown: Shown = FRESH) -> Response:
     found = await load(request, review.products)
-    return page(request, "review.html", status, products=found, errors=errors, typed=typed or {})
+    return page(request, "review.html", form=shown, products=found)
 
 
-async def _product_page(
-    request: Request,
-    slug: str,
-    status: int = 200,
-    errors: FormErrors | None = None,
-    typed: dict[str, list[str]] | None = None,
-) -> Response:
+async def _product_page(request: Request, slug: str, shown: Shown = FRESH) -> Response:
     state, r = app_state(request), reader(request)
     found = await load(request, review.product, slug)
     return page(
         request,
         "review_product.html",
-        status,
+        form=shown,
         product=found,
         stages=await state.executor.run(review.stages, state.store, r.lang),
         outcomes=await load(request, review.outcomes),
         networks=await state.executor.run(review.networks, state.store, r.lang),
-        errors=errors,
-        typed=typed or {},
         saved=request.query_params.get("saved") == "1",
     )
 
@@ -72,7 +59,8 @@ async def create(request: Request) -> Response:
         request,
         write=lambda agent: _create(request, label_fi, label_en, agent),
         refused=lambda exc, lang: on_field("label_fi", exc.report.violations, lang),
-        again=lambda status, errors: _overview(request, status, errors, values),
+        typed=values,
+        again=lambda shown: _overview(request, shown),
         redirect_to=lambda created: f"/tools/review/{created[0]}",
     )
 
@@ -109,7 +97,8 @@ async def record(request: Request, slug: str) -> Response:
         fields=lambda: state.executor.run(
             review.step_fields, ids(request), state.store, slug, step
         ),
-        again=lambda status, errors: _product_page(request, slug, status, errors, values),
+        typed=values,
+        again=lambda shown: _product_page(request, slug, shown),
         redirect_to=f"/tools/review/{slug}",
     )
 

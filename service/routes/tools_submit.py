@@ -6,7 +6,7 @@ and where a saved form leads."""
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TypeVar
 
 from fastapi import Request, Response
@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse
 
 from service.errors import Forbidden, ParameterProblem, ShapeViolation, Unauthorized
 from service.routes.common import app_state
-from service.routes.tools_common import form, ids, reader, same_origin, writer_name
+from service.routes.tools_common import Shown, form, ids, reader, same_origin, writer_name
 from service.tools.forms import FieldMap, FormErrors, errors_from_report
 from service.tools.html import TEXTS
 
@@ -26,8 +26,8 @@ Write = Callable[[str], Awaitable[T]]
 Fields = FieldMap | Callable[[], FieldMap | Awaitable[FieldMap]]
 """Where the gate's findings go on the form: (focus, path) to a field name, or what makes
 that map, asked only when the gate refuses."""
-Again = Callable[[int, FormErrors], Awaitable[Response]]
-"""The form's page again with a status and the messages (and what the user typed)."""
+Again = Callable[[Shown], Awaitable[Response]]
+"""The form's page again, shown with a status, the messages and what the user typed."""
 Refused = Callable[[ShapeViolation, str], FormErrors]
 """The gate's refusal as the form's messages in a language, when `Fields` cannot say it."""
 
@@ -55,21 +55,22 @@ async def submit_form(
     request: Request,
     *,
     write: Write[T],
+    typed: Mapping[str, object],
     again: Again,
     redirect_to: str | Callable[[T], str],
     fields: Fields | None = None,
     refused: Refused | None = None,
 ) -> Response:
-    """Write a posted form and redirect (303, `?saved=1`) to `redirect_to`; or the form again:
-    401/403 without a valid session, 422 with the gate's findings by field (`refused` when
-    given, else `fields`), 400 with a ParameterProblem by its parameter."""
+    """Write a posted form and redirect (303, `?saved=1`) to `redirect_to`; or the form again
+    with `typed` in it: 401/403 without a valid session, 422 with the gate's findings by field
+    (`refused` when given, else `fields`), 400 with a ParameterProblem by its parameter."""
     r = reader(request)
     errors = FormErrors()
     try:
         agent = writer_name(request)
     except (Unauthorized, Forbidden) as exc:
         errors.add(None, TEXTS[r.lang]["need_login"])
-        return await again(exc.status, errors)
+        return await again(Shown(exc.status, errors, typed))
     try:
         written = await write(agent)
     except ShapeViolation as exc:
@@ -77,10 +78,10 @@ async def submit_form(
             errors = refused(exc, r.lang)
         else:
             errors = errors_from_report(exc.report, await _field_map(fields or {}), r.lang)
-        return await again(exc.status, errors)
+        return await again(Shown(exc.status, errors, typed))
     except ParameterProblem as exc:
         errors.add(exc.parameter, exc.reason)
-        return await again(exc.status, errors)
+        return await again(Shown(exc.status, errors, typed))
     path = redirect_to(written) if callable(redirect_to) else redirect_to
     return RedirectResponse(r.links.with_lang(path, saved="1"), 303)
 
