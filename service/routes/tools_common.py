@@ -78,10 +78,12 @@ def page(
     form: Shown | None = None,
     **context: object,
 ) -> Response:
-    """A tool page in the reader's language; with `form`, its status, messages and typed values."""
+    """A tool page in the reader's language; with `form`, its status, messages and typed values
+    (and whether it follows a save)."""
     if form is not None:
         status = form.status
-        context.update(errors=form.errors, typed=form.typed)
+        saved = request.query_params.get("saved") == "1"
+        context.update(errors=form.errors, typed=form.typed, saved=saved)
     r = reader(request)
     query = {k: v for k, v in request.query_params.items() if k != "lang"}
     query["lang"] = other_language(r.lang)

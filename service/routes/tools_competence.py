@@ -56,7 +56,6 @@ async def _map_page(
         sectors=await load(request, forums.sectors),
         competences=await state.executor.run(competence.competences, state.store, r.lang),
         editing=editing,
-        saved=request.query_params.get("saved") == "1",
     )
 
 

@@ -41,7 +41,6 @@ async def _forum_page(request: Request, slug: str, shown: Shown = FRESH) -> Resp
         forum=forum,
         organisations=orgs,
         kinds=forums.OUTPUT_KINDS,
-        saved=request.query_params.get("saved") == "1",
     )
 
 

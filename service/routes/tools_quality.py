@@ -91,7 +91,6 @@ async def _show(
         form=shown,
         a=assessment,
         scale=scale,
-        saved=request.query_params.get("saved") == "1",
     )
 
 

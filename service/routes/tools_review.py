@@ -36,7 +36,6 @@ async def _product_page(request: Request, slug: str, shown: Shown = FRESH) -> Re
         stages=await state.executor.run(review.stages, state.store, r.lang),
         outcomes=await load(request, review.outcomes),
         networks=await state.executor.run(review.networks, state.store, r.lang),
-        saved=request.query_params.get("saved") == "1",
     )
 
 
