@@ -14,6 +14,7 @@ from service.routes.common import app_state, read_body
 from service.routes.tools_common import FRESH, Shown, first, ids, load, page, reader
 from service.routes.tools_submit import posted_form, save_json, submit_form, write_through
 from service.tools import competence, forums, quality
+from service.writes import WriteResult
 
 router = APIRouter(tags=["tools"])
 
@@ -85,7 +86,7 @@ def _entry_form(values: dict[str, list[str]]) -> competence.EntryForm:
 
 def _save(
     request: Request, slug: str, entry: competence.EntryForm, agent: str, existing: str | None
-) -> Awaitable[tuple[str, object]]:
+) -> Awaitable[tuple[str, WriteResult]]:
     return write_through(request, competence.save_entry, slug, entry, agent, existing)
 
 

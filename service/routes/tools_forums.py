@@ -78,11 +78,10 @@ async def create_form(request: Request) -> Response:
     """Create a forum in phase 1."""
     values = await posted_form(request)
     label_fi, label_en, sector = (first(values, n) for n in ("label_fi", "label_en", "sector"))
-    fields = forums.create_fields(ids(request), label_fi)
     return await submit_form(
         request,
         write=lambda agent: _create(request, label_fi, label_en, sector, agent),
-        fields=fields,
+        fields=forums.create_fields(ids(request), label_fi),
         typed=firsts(values),
         again=lambda shown: _overview_page(request, shown),
         redirect_to=lambda created: f"/tools/forums/{created[0]}",
@@ -102,11 +101,10 @@ async def output_form(request: Request, slug: str) -> Response:
     kind, label_fi, label_en, org = (
         first(values, n) for n in ("kind", "label_fi", "label_en", "organisation")
     )
-    fields = forums.output_fields(ids(request), slug, kind, label_fi, org)
     return await submit_form(
         request,
         write=lambda agent: _add_output(request, slug, kind, label_fi, label_en, org, agent),
-        fields=fields,
+        fields=forums.output_fields(ids(request), slug, kind, label_fi, org),
         typed=firsts(values),
         again=lambda shown: _forum_page(request, slug, shown),
         redirect_to=f"/tools/forums/{slug}",
