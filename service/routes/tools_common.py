@@ -4,7 +4,9 @@ who is writing (bearer token or the login session)."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from fastapi import Request, Response
@@ -15,10 +17,12 @@ from service.publishing.labels import choose_language, other_language
 from service.publishing.links import Links
 from service.routes.common import app_state, read_body
 from service.tools import html
+from service.tools.forms import FormErrors
 from service.tools.records import Ids
 from service.tools.session import COOKIE, authorize_tools, session_token
 
 VARY = "Accept-Language, Cookie"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -37,9 +41,28 @@ def reader(request: Request) -> Reader:
     return Reader(lang, Links(app_state(request).settings.base_iri, chosen))
 
 
+@dataclass(frozen=True)
+class Shown:
+    """How a tool's form page is shown: fresh (200), or back after a post with its status, the
+    messages by field and what the user typed."""
+
+    status: int = 200
+    errors: FormErrors | None = None
+    typed: Mapping[str, object] = field(default_factory=dict)
+
+
+FRESH = Shown()
+
+
 def ids(request: Request) -> Ids:
     """The IRIs the tools use under the configured base."""
     return Ids(app_state(request).settings.base_iri)
+
+
+def load(request: Request, query: Callable[..., T], *args: object) -> Awaitable[T]:
+    """`query(store, ids, *args, language)` off the event loop, in the reader's language."""
+    state = app_state(request)
+    return state.executor.run(query, state.store, ids(request), *args, reader(request).lang)
 
 
 def logged_in(request: Request) -> bool:
@@ -47,8 +70,20 @@ def logged_in(request: Request) -> bool:
     return session_token(request.cookies.get(COOKIE), app_state(request).tokens) is not None
 
 
-def page(request: Request, template: str, status: int = 200, **context: object) -> Response:
-    """A tool page in the reader's language."""
+def page(
+    request: Request,
+    template: str,
+    status: int = 200,
+    *,
+    form: Shown | None = None,
+    **context: object,
+) -> Response:
+    """A tool page in the reader's language; with `form`, its status, messages and typed values
+    (and whether it follows a save)."""
+    if form is not None:
+        status = form.status
+        saved = request.query_params.get("saved") == "1"
+        context.update(errors=form.errors, typed=form.typed, saved=saved)
     r = reader(request)
     query = {k: v for k, v in request.query_params.items() if k != "lang"}
     query["lang"] = other_language(r.lang)
@@ -82,6 +117,11 @@ async def form(request: Request) -> dict[str, list[str]]:
 def first(values: dict[str, list[str]], name: str) -> str:
     """The first value of a form field, or ''."""
     return (values.get(name) or [""])[0]
+
+
+def firsts(values: dict[str, list[str]]) -> dict[str, str]:
+    """Each field's first value: what a form of single values shows again as typed."""
+    return {name: first(values, name) for name in values}
 
 
 def same_origin(request: Request) -> None:

@@ -4,16 +4,17 @@ entries, forms to add and edit entries, and the JSON API."""
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse
 
-from service.errors import BadRequest, Forbidden, ParameterProblem, ShapeViolation, Unauthorized
+from service.errors import BadRequest
 from service.routes.common import app_state, read_body
-from service.routes.tools_common import first, form, ids, page, reader, same_origin, writer_name
+from service.routes.tools_common import FRESH, Shown, first, ids, load, page, reader
+from service.routes.tools_submit import posted_form, save_json, submit_form, write_through
 from service.tools import competence, forums, quality
-from service.tools.forms import FormErrors, errors_from_report
-from service.tools.html import TEXTS
+from service.writes import WriteResult
 
 router = APIRouter(tags=["tools"])
 
@@ -30,9 +31,7 @@ async def search_page(request: Request) -> Response:
     return page(
         request,
         "competence_search.html",
-        organisations=await state.executor.run(
-            quality.organisations, state.store, ids(request), r.lang
-        ),
+        organisations=await load(request, quality.organisations),
         competences=await state.executor.run(competence.competences, state.store, r.lang),
         regions=await state.executor.run(competence.regions, state.store, r.lang),
         results=results,
@@ -44,25 +43,20 @@ async def search_page(request: Request) -> Response:
 async def _map_page(
     request: Request,
     slug: str,
-    status: int = 200,
-    errors: FormErrors | None = None,
-    typed: dict[str, list[str]] | None = None,
+    shown: Shown = FRESH,
     editing: competence.Entry | None = None,
 ) -> Response:
     state, r = app_state(request), reader(request)
-    found = await state.executor.run(competence.load_map, state.store, ids(request), slug, r.lang)
+    found = await load(request, competence.load_map, slug)
     return page(
         request,
         "competence_map.html",
-        status,
+        form=shown,
         map=found,
         kinds=competence.KINDS,
-        sectors=await state.executor.run(forums.sectors, state.store, ids(request), r.lang),
+        sectors=await load(request, forums.sectors),
         competences=await state.executor.run(competence.competences, state.store, r.lang),
-        errors=errors,
-        typed=typed or {},
         editing=editing,
-        saved=request.query_params.get("saved") == "1",
     )
 
 
@@ -75,10 +69,7 @@ async def map_page(request: Request, slug: str) -> Response:
 @router.get("/tools/competence/{slug}/entries/{kind}/{local}", include_in_schema=False)
 async def edit_page(request: Request, slug: str, kind: str, local: str) -> Response:
     """The map with the form filled in with one entry, to edit it."""
-    state, r = app_state(request), reader(request)
-    entry = await state.executor.run(
-        competence.find_entry, state.store, ids(request), slug, f"{kind}/{local}", r.lang
-    )
+    entry = await load(request, competence.find_entry, slug, f"{kind}/{local}")
     return await _map_page(request, slug, editing=entry)
 
 
@@ -93,40 +84,26 @@ def _entry_form(values: dict[str, list[str]]) -> competence.EntryForm:
     )
 
 
+def _save(
+    request: Request, slug: str, entry: competence.EntryForm, agent: str, existing: str | None
+) -> Awaitable[tuple[str, WriteResult]]:
+    return write_through(request, competence.save_entry, slug, entry, agent, existing)
+
+
 async def _submit(request: Request, slug: str, existing: str | None) -> Response:
-    same_origin(request)
-    state, r = app_state(request), reader(request)
-    values = await form(request)
+    values = await posted_form(request)
     entry = _entry_form(values)
     editing = None
     if existing is not None:
-        editing = await state.executor.run(
-            competence.find_entry, state.store, ids(request), slug, existing, r.lang
-        )
-    errors = FormErrors()
-    try:
-        agent = writer_name(request)
-        await state.executor.run(
-            competence.save_entry,
-            state.writer,
-            state.store,
-            ids(request),
-            slug,
-            entry,
-            agent,
-            existing,
-        )
-    except (Unauthorized, Forbidden) as exc:
-        errors.add(None, TEXTS[r.lang]["need_login"])
-        return await _map_page(request, slug, exc.status, errors, values, editing)
-    except ShapeViolation as exc:
-        fields = competence.entry_fields(ids(request), slug, entry, existing)
-        errors = errors_from_report(exc.report, fields, r.lang)
-        return await _map_page(request, slug, exc.status, errors, values, editing)
-    except ParameterProblem as exc:
-        errors.add(exc.parameter, exc.reason)
-        return await _map_page(request, slug, exc.status, errors, values, editing)
-    return RedirectResponse(r.links.with_lang(f"/tools/competence/{slug}", saved="1"), 303)
+        editing = await load(request, competence.find_entry, slug, existing)
+    return await submit_form(
+        request,
+        write=lambda agent: _save(request, slug, entry, agent, existing),
+        fields=lambda: competence.entry_fields(ids(request), slug, entry, existing),
+        typed=values,
+        again=lambda shown: _map_page(request, slug, shown, editing),
+        redirect_to=f"/tools/competence/{slug}",
+    )
 
 
 @router.post("/tools/competence/{slug}/entries", include_in_schema=False)
@@ -158,8 +135,7 @@ async def api_search(request: Request) -> Response:
 @router.get("/api/tools/competence/{slug}")
 async def api_map(request: Request, slug: str) -> Response:
     """The institution's competence map, grouped."""
-    state, r = app_state(request), reader(request)
-    found = await state.executor.run(competence.load_map, state.store, ids(request), slug, r.lang)
+    found = await load(request, competence.load_map, slug)
     return JSONResponse(found.as_json())
 
 
@@ -189,11 +165,8 @@ async def _json_entry(request: Request) -> competence.EntryForm:
 @router.post("/api/tools/competence/{slug}/entries")
 async def api_add(request: Request, slug: str) -> Response:
     """Add an entry; 201 with its path, 422 with the shapes' report when refused."""
-    state = app_state(request)
-    agent = writer_name(request)
-    entry = await _json_entry(request)
-    path, _ = await state.executor.run(
-        competence.save_entry, state.writer, state.store, ids(request), slug, entry, agent, None
+    path, _ = await save_json(
+        request, _json_entry, lambda entry, agent: _save(request, slug, entry, agent, None)
     )
     location = f"/api/tools/competence/{slug}/entries/{path}"
     return JSONResponse({"entry": path}, status_code=201, headers={"Location": location})
@@ -202,17 +175,8 @@ async def api_add(request: Request, slug: str) -> Response:
 @router.put("/api/tools/competence/{slug}/entries/{kind}/{local}")
 async def api_edit(request: Request, slug: str, kind: str, local: str) -> Response:
     """Replace an entry made with the tool."""
-    state = app_state(request)
-    agent = writer_name(request)
-    entry = await _json_entry(request)
-    path, _ = await state.executor.run(
-        competence.save_entry,
-        state.writer,
-        state.store,
-        ids(request),
-        slug,
-        entry,
-        agent,
-        f"{kind}/{local}",
+    existing = f"{kind}/{local}"
+    path, _ = await save_json(
+        request, _json_entry, lambda entry, agent: _save(request, slug, entry, agent, existing)
     )
     return JSONResponse({"entry": path})

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
-from service.errors import BadRequest, Forbidden, ParameterProblem, ShapeViolation, Unauthorized
+from service.errors import BadRequest, ParameterProblem
 from service.routes.common import app_state, read_body
-from service.routes.tools_common import first, form, ids, page, reader, same_origin, writer_name
+from service.routes.tools_common import FRESH, Shown, first, firsts, ids, load, page, reader
+from service.routes.tools_submit import posted_form, save_json, submit_form, write_through
 from service.tools import quality
-from service.tools.forms import FormErrors, errors_from_report
+from service.tools.forms import FieldMap, FormErrors
 from service.tools.html import TEXTS
 from service.tools.sparql import lang as lang_literal
 from service.tools.sparql import rows
@@ -35,7 +37,7 @@ async def choose(request: Request) -> Response:
     chosen = request.query_params.get("organisation", "")
     typed_date = request.query_params.get("date", "")
     errors = FormErrors()
-    orgs = await state.executor.run(quality.organisations, state.store, ids(request), r.lang)
+    orgs = await load(request, quality.organisations)
     if chosen and typed_date:
         try:
             day = quality.parse_date(typed_date)
@@ -62,28 +64,33 @@ async def choose(request: Request) -> Response:
     )
 
 
+def _save(
+    request: Request,
+    organisation: str,
+    day: str,
+    answers: dict[str, quality.Submitted],
+    agent: str,
+) -> Awaitable[object]:
+    return write_through(
+        request, quality.submit, organisation, day, answers, agent, reader(request).lang
+    )
+
+
 async def _show(
     request: Request,
     organisation: str,
     day: str,
-    status: int = 200,
-    errors: FormErrors | None = None,
-    typed: dict[str, str] | None = None,
+    shown: Shown = FRESH,
 ) -> Response:
     state, r = app_state(request), reader(request)
-    assessment = await state.executor.run(
-        quality.load_assessment, state.store, ids(request), organisation, day, r.lang
-    )
+    assessment = await load(request, quality.load_assessment, organisation, day)
     scale = await state.executor.run(_scale, request, r.lang)
     return page(
         request,
         "quality.html",
-        status,
+        form=shown,
         a=assessment,
         scale=scale,
-        errors=errors,
-        typed=typed or {},
-        saved=request.query_params.get("saved") == "1",
     )
 
 
@@ -94,45 +101,23 @@ async def show(request: Request, organisation: str, day: str) -> Response:
 
 
 @router.post("/tools/quality/{organisation}/{day}", include_in_schema=False)
-async def submit_form(request: Request, organisation: str, day: str) -> Response:
+async def save_form(request: Request, organisation: str, day: str) -> Response:
     """Save the answers; on refusal the form again with the shapes' messages by its fields."""
-    same_origin(request)
-    state, r = app_state(request), reader(request)
-    values = await form(request)
-    assessment = await state.executor.run(
-        quality.load_assessment, state.store, ids(request), organisation, day, r.lang
-    )
-    typed = {name: first(values, name) for name in values}
+    values = await posted_form(request)
+    assessment = await load(request, quality.load_assessment, organisation, day)
     answers = {
         i.iri: quality.Submitted(
             first(values, f"value-{i.slug}"), first(values, f"comment-{i.slug}")
         )
         for i in assessment.indicators
     }
-    try:
-        agent = writer_name(request)
-    except (Unauthorized, Forbidden) as exc:
-        errors = FormErrors()
-        errors.add(None, TEXTS[r.lang]["need_login"])
-        return await _show(request, organisation, day, exc.status, errors, typed)
-    try:
-        await state.executor.run(
-            quality.submit,
-            state.writer,
-            state.store,
-            ids(request),
-            organisation,
-            day,
-            answers,
-            agent,
-            r.lang,
-        )
-    except ShapeViolation as exc:
-        fields = quality.field_map(ids(request), assessment, list(answers))
-        errors = errors_from_report(exc.report, fields, r.lang)
-        return await _show(request, organisation, day, 422, errors, typed)
-    return RedirectResponse(
-        r.links.with_lang(f"/tools/quality/{organisation}/{assessment.date}", saved="1"), 303
+    return await submit_form(
+        request,
+        write=lambda agent: _save(request, organisation, day, answers, agent),
+        fields=lambda: quality.field_map(ids(request), assessment, list(answers)),
+        typed=firsts(values),
+        again=lambda shown: _show(request, organisation, day, shown),
+        redirect_to=f"/tools/quality/{organisation}/{assessment.date}",
     )
 
 
@@ -147,44 +132,29 @@ async def api_list(request: Request, organisation: str) -> Response:
 @router.get("/api/tools/quality/{organisation}/{day}")
 async def api_get(request: Request, organisation: str, day: str) -> Response:
     """The assessment's answers, summary per area and standard, comparison and gaps."""
-    state, r = app_state(request), reader(request)
-    assessment = await state.executor.run(
-        quality.load_assessment, state.store, ids(request), organisation, day, r.lang
-    )
-    return JSONResponse(assessment.as_json())
+    return JSONResponse((await load(request, quality.load_assessment, organisation, day)).as_json())
 
 
 @router.put("/api/tools/quality/{organisation}/{day}")
 async def api_put(request: Request, organisation: str, day: str) -> Response:
     """Save the assessment from `{"answers": [{"indicator", "value", "comment"}]}` (replacing
     an earlier save of that date); 422 with the shapes' report and the fields when refused."""
-    state, r = app_state(request), reader(request)
-    agent = writer_name(request)
-    body = await read_body(request, state.settings.max_body_bytes)
-    answers = _parse_answers(body)
-    try:
-        await state.executor.run(
-            quality.submit,
-            state.writer,
-            state.store,
-            ids(request),
-            organisation,
-            day,
-            answers,
-            agent,
-            r.lang,
-        )
-    except ShapeViolation as exc:
-        assessment = await state.executor.run(
-            quality.load_assessment, state.store, ids(request), organisation, day, r.lang
-        )
-        fields = quality.field_map(ids(request), assessment, list(answers))
-        exc.fields = errors_from_report(exc.report, fields, r.lang).as_json()
-        raise
-    assessment = await state.executor.run(
-        quality.load_assessment, state.store, ids(request), organisation, day, r.lang
+
+    async def fields(answers: dict[str, quality.Submitted]) -> FieldMap:
+        assessment = await load(request, quality.load_assessment, organisation, day)
+        return quality.field_map(ids(request), assessment, list(answers))
+
+    await save_json(
+        request,
+        _read_answers,
+        lambda answers, agent: _save(request, organisation, day, answers, agent),
+        fields,
     )
-    return JSONResponse(assessment.as_json())
+    return JSONResponse((await load(request, quality.load_assessment, organisation, day)).as_json())
+
+
+async def _read_answers(request: Request) -> dict[str, quality.Submitted]:
+    return _parse_answers(await read_body(request, app_state(request).settings.max_body_bytes))
 
 
 def _parse_answers(body: bytes) -> dict[str, quality.Submitted]:

@@ -3,59 +3,39 @@ record the next step, and the JSON API."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
-from fastapi.responses import JSONResponse, RedirectResponse
+from collections.abc import Awaitable
 
-from service.errors import BadRequest, Forbidden, ParameterProblem, ShapeViolation, Unauthorized
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+
+from service.errors import BadRequest
 from service.routes.common import app_state
-from service.routes.tools_common import (
-    first,
-    form,
-    ids,
-    json_object,
-    page,
-    reader,
-    same_origin,
-    writer_name,
-)
+from service.routes.tools_common import FRESH, Shown, first, ids, json_object, load, page, reader
+from service.routes.tools_submit import posted_form, save_json, submit_form, write_through
 from service.tools import review
-from service.tools.forms import FormErrors, errors_from_report
-from service.tools.html import TEXTS
+from service.tools.forms import on_field
+from service.writes import WriteResult
 
 router = APIRouter(tags=["tools"])
+Created = tuple[str, WriteResult]
 
 
-async def _overview(
-    request: Request,
-    status: int = 200,
-    errors: FormErrors | None = None,
-    typed: dict[str, list[str]] | None = None,
-) -> Response:
+async def _overview(request: Request, shown: Shown = FRESH) -> Response:
+    found = await load(request, review.products)
+    return page(request, "review.html", form=shown, products=found)
+
+
+async def _product_page(request: Request, slug: str, shown: Shown = FRESH) -> Response:
     state, r = app_state(request), reader(request)
-    found = await state.executor.run(review.products, state.store, ids(request), r.lang)
-    return page(request, "review.html", status, products=found, errors=errors, typed=typed or {})
-
-
-async def _product_page(
-    request: Request,
-    slug: str,
-    status: int = 200,
-    errors: FormErrors | None = None,
-    typed: dict[str, list[str]] | None = None,
-) -> Response:
-    state, r = app_state(request), reader(request)
-    found = await state.executor.run(review.product, state.store, ids(request), slug, r.lang)
+    found = await load(request, review.product, slug)
     return page(
         request,
         "review_product.html",
-        status,
+        form=shown,
         product=found,
         stages=await state.executor.run(review.stages, state.store, r.lang),
-        outcomes=await state.executor.run(review.outcomes, state.store, ids(request), r.lang),
+        outcomes=await load(request, review.outcomes),
         networks=await state.executor.run(review.networks, state.store, r.lang),
-        errors=errors,
-        typed=typed or {},
-        saved=request.query_params.get("saved") == "1",
     )
 
 
@@ -65,35 +45,23 @@ async def overview(request: Request) -> Response:
     return await _overview(request)
 
 
+def _create(request: Request, label_fi: str, label_en: str, agent: str) -> Awaitable[Created]:
+    return write_through(request, review.create_product, label_fi, label_en, agent)
+
+
 @router.post("/tools/review", include_in_schema=False)
 async def create(request: Request) -> Response:
     """A new product."""
-    same_origin(request)
-    state, r = app_state(request), reader(request)
-    values = await form(request)
-    errors = FormErrors()
-    try:
-        agent = writer_name(request)
-        slug, _ = await state.executor.run(
-            review.create_product,
-            state.writer,
-            state.store,
-            ids(request),
-            first(values, "label_fi"),
-            first(values, "label_en"),
-            agent,
-        )
-    except (Unauthorized, Forbidden) as exc:
-        errors.add(None, TEXTS[r.lang]["need_login"])
-        return await _overview(request, exc.status, errors, values)
-    except ShapeViolation as exc:
-        for finding in exc.report.violations:
-            errors.add("label_fi", finding.message(r.lang))
-        return await _overview(request, exc.status, errors, values)
-    except ParameterProblem as exc:
-        errors.add(exc.parameter, exc.reason)
-        return await _overview(request, exc.status, errors, values)
-    return RedirectResponse(r.links.with_lang(f"/tools/review/{slug}", saved="1"), 303)
+    values = await posted_form(request)
+    label_fi, label_en = first(values, "label_fi"), first(values, "label_en")
+    return await submit_form(
+        request,
+        write=lambda agent: _create(request, label_fi, label_en, agent),
+        refused=lambda exc, lang: on_field("label_fi", exc.report.violations, lang),
+        typed=values,
+        again=lambda shown: _overview(request, shown),
+        redirect_to=lambda created: f"/tools/review/{created[0]}",
+    )
 
 
 @router.get("/tools/review/{slug}", include_in_schema=False)
@@ -112,62 +80,64 @@ def _step_form(values: dict[str, list[str]]) -> review.StepForm:
     )
 
 
+def _record(request: Request, slug: str, step: review.StepForm, agent: str) -> Awaitable[Created]:
+    return write_through(request, review.record_step, slug, step, reader(request).lang, agent)
+
+
 @router.post("/tools/review/{slug}/steps", include_in_schema=False)
 async def record(request: Request, slug: str) -> Response:
     """Record the next step of the product's review."""
-    same_origin(request)
-    state, r = app_state(request), reader(request)
-    values = await form(request)
+    values = await posted_form(request)
     step = _step_form(values)
-    errors = FormErrors()
-    try:
-        agent = writer_name(request)
-        await state.executor.run(
-            review.record_step, state.writer, state.store, ids(request), slug, step, r.lang, agent
-        )
-    except (Unauthorized, Forbidden) as exc:
-        errors.add(None, TEXTS[r.lang]["need_login"])
-        return await _product_page(request, slug, exc.status, errors, values)
-    except ShapeViolation as exc:
-        fields = await state.executor.run(review.step_fields, ids(request), state.store, slug, step)
-        errors = errors_from_report(exc.report, fields, r.lang)
-        return await _product_page(request, slug, exc.status, errors, values)
-    except ParameterProblem as exc:
-        errors.add(exc.parameter, exc.reason)
-        return await _product_page(request, slug, exc.status, errors, values)
-    return RedirectResponse(r.links.with_lang(f"/tools/review/{slug}", saved="1"), 303)
+    state = app_state(request)
+    return await submit_form(
+        request,
+        write=lambda agent: _record(request, slug, step, agent),
+        fields=lambda: state.executor.run(
+            review.step_fields, ids(request), state.store, slug, step
+        ),
+        typed=values,
+        again=lambda shown: _product_page(request, slug, shown),
+        redirect_to=f"/tools/review/{slug}",
+    )
 
 
 @router.get("/api/tools/review")
 async def api_products(request: Request) -> Response:
     """Every product with its steps and where it is."""
-    state, r = app_state(request), reader(request)
-    found = await state.executor.run(review.products, state.store, ids(request), r.lang)
+    found = await load(request, review.products)
     return JSONResponse({"products": [p.as_json() for p in found]})
 
 
 @router.get("/api/tools/review/{slug}")
 async def api_product(request: Request, slug: str) -> Response:
     """One product's review."""
-    state, r = app_state(request), reader(request)
-    found = await state.executor.run(review.product, state.store, ids(request), slug, r.lang)
-    return JSONResponse(found.as_json())
+    return JSONResponse((await load(request, review.product, slug)).as_json())
+
+
+async def _json_step(request: Request) -> review.StepForm:
+    body = await json_object(request)
+    reviewers = body.get("reviewers") or []
+    if not isinstance(reviewers, list):
+        raise BadRequest("reviewers must be a list of IRIs")
+    return review.StepForm(
+        str(body.get("stage", "")),
+        str(body.get("outcome", "") or ""),
+        tuple(str(x) for x in reviewers),
+        str(body.get("date", "") or ""),
+        str(body.get("description", "") or ""),
+    )
 
 
 @router.post("/api/tools/review")
 async def api_create(request: Request) -> Response:
     """Create a product from `{"label_fi", "label_en"}`."""
-    state = app_state(request)
-    agent = writer_name(request)
-    body = await json_object(request)
-    slug, _ = await state.executor.run(
-        review.create_product,
-        state.writer,
-        state.store,
-        ids(request),
-        str(body.get("label_fi", "")),
-        str(body.get("label_en", "")),
-        agent,
+    slug, _ = await save_json(
+        request,
+        json_object,
+        lambda body, agent: _create(
+            request, str(body.get("label_fi", "")), str(body.get("label_en", "")), agent
+        ),
     )
     return JSONResponse(
         {"product": slug}, status_code=201, headers={"Location": f"/api/tools/review/{slug}"}
@@ -177,21 +147,8 @@ async def api_create(request: Request) -> Response:
 @router.post("/api/tools/review/{slug}/steps")
 async def api_step(request: Request, slug: str) -> Response:
     """Record a step from `{"stage", "outcome", "reviewers": [], "date", "description"}`."""
-    state, r = app_state(request), reader(request)
-    agent = writer_name(request)
-    body = await json_object(request)
-    reviewers = body.get("reviewers") or []
-    if not isinstance(reviewers, list):
-        raise BadRequest("reviewers must be a list of IRIs")
-    step = review.StepForm(
-        str(body.get("stage", "")),
-        str(body.get("outcome", "") or ""),
-        tuple(str(x) for x in reviewers),
-        str(body.get("date", "") or ""),
-        str(body.get("description", "") or ""),
+    iri, _ = await save_json(
+        request, _json_step, lambda step, agent: _record(request, slug, step, agent)
     )
-    iri, _ = await state.executor.run(
-        review.record_step, state.writer, state.store, ids(request), slug, step, r.lang, agent
-    )
-    found = await state.executor.run(review.product, state.store, ids(request), slug, r.lang)
+    found = await load(request, review.product, slug)
     return JSONResponse({"step": iri, **found.as_json()}, status_code=201)

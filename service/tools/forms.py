@@ -3,10 +3,10 @@ concerns (by the result's focus node and path), the rest above the form."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from service.validation.results import Report
+from service.validation.results import Finding, Report
 
 
 @dataclass
@@ -44,5 +44,13 @@ def errors_from_report(
             continue
         focus = str(finding.focus)
         name = fields.get((focus, finding.path)) or fields.get((focus, None))
+        errors.add(name, finding.message(language))
+    return errors
+
+
+def on_field(name: str, findings: Iterable[Finding], language: str) -> FormErrors:
+    """Every finding's message next to one field, for a form whose refusals all concern it."""
+    errors = FormErrors()
+    for finding in findings:
         errors.add(name, finding.message(language))
     return errors
