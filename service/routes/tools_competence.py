@@ -166,7 +166,10 @@ async def _json_entry(request: Request) -> competence.EntryForm:
 async def api_add(request: Request, slug: str) -> Response:
     """Add an entry; 201 with its path, 422 with the shapes' report when refused."""
     path, _ = await save_json(
-        request, _json_entry, lambda entry, agent: _save(request, slug, entry, agent, None)
+        request,
+        _json_entry,
+        lambda entry, agent: _save(request, slug, entry, agent, None),
+        lambda entry: competence.entry_fields(ids(request), slug, entry, None),
     )
     location = f"/api/tools/competence/{slug}/entries/{path}"
     return JSONResponse({"entry": path}, status_code=201, headers={"Location": location})
@@ -177,6 +180,9 @@ async def api_edit(request: Request, slug: str, kind: str, local: str) -> Respon
     """Replace an entry made with the tool."""
     existing = f"{kind}/{local}"
     path, _ = await save_json(
-        request, _json_entry, lambda entry, agent: _save(request, slug, entry, agent, existing)
+        request,
+        _json_entry,
+        lambda entry, agent: _save(request, slug, entry, agent, existing),
+        lambda entry: competence.entry_fields(ids(request), slug, entry, existing),
     )
     return JSONResponse({"entry": path})

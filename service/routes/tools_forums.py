@@ -158,6 +158,7 @@ async def api_create(request: Request) -> Response:
             body.get("sector", ""),
             agent,
         ),
+        lambda body: forums.create_fields(ids(request), body.get("label_fi", "")),
     )
     forum = await load(request, forums.load_forum, slug)
     return JSONResponse(
@@ -180,6 +181,13 @@ async def api_output(request: Request, slug: str) -> Response:
             body.get("organisation", ""),
             agent,
         ),
+        lambda body: forums.output_fields(
+            ids(request),
+            slug,
+            body.get("kind", ""),
+            body.get("label_fi", ""),
+            body.get("organisation", ""),
+        ),
     )
     return JSONResponse((await load(request, forums.load_forum, slug)).as_json())
 
@@ -191,5 +199,6 @@ async def api_phase(request: Request, slug: str) -> Response:
         request,
         _json,
         lambda body, agent: _change_phase(request, slug, body.get("phase", ""), agent),
+        refused=_phase_refused,
     )
     return JSONResponse((await load(request, forums.load_forum, slug)).as_json())

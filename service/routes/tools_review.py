@@ -138,6 +138,7 @@ async def api_create(request: Request) -> Response:
         lambda body, agent: _create(
             request, str(body.get("label_fi", "")), str(body.get("label_en", "")), agent
         ),
+        refused=lambda exc, lang: on_field("label_fi", exc.report.violations, lang),
     )
     return JSONResponse(
         {"product": slug}, status_code=201, headers={"Location": f"/api/tools/review/{slug}"}
@@ -147,8 +148,12 @@ async def api_create(request: Request) -> Response:
 @router.post("/api/tools/review/{slug}/steps")
 async def api_step(request: Request, slug: str) -> Response:
     """Record a step from `{"stage", "outcome", "reviewers": [], "date", "description"}`."""
+    state = app_state(request)
     iri, _ = await save_json(
-        request, _json_step, lambda step, agent: _record(request, slug, step, agent)
+        request,
+        _json_step,
+        lambda step, agent: _record(request, slug, step, agent),
+        lambda step: state.executor.run(review.step_fields, ids(request), state.store, slug, step),
     )
     found = await load(request, review.product, slug)
     return JSONResponse({"step": iri, **found.as_json()}, status_code=201)

@@ -90,17 +90,23 @@ async def save_json(
     request: Request,
     read: Callable[[Request], Awaitable[B]],
     write: Callable[[B, str], Awaitable[T]],
-    fields: Callable[[B], Awaitable[FieldMap]] | None = None,
+    fields: Callable[[B], FieldMap | Awaitable[FieldMap]] | None = None,
+    refused: Refused | None = None,
 ) -> T:
     """Write a JSON body after the token is checked (401/403 before the body is read) and
-    return what the write gives. When the gate refuses, the problem names the fields too if
-    `fields` says where the findings go."""
+    return what the write gives. When the gate refuses, the problem names the fields too, as
+    the form would: where `fields` (made from the body) puts the findings, or as `refused`
+    says."""
     agent = writer_name(request)
     body = await read(request)
     try:
         return await write(body, agent)
     except ShapeViolation as exc:
-        if fields is not None:
-            placed = errors_from_report(exc.report, await fields(body), reader(request).lang)
-            exc.fields = placed.as_json()
+        lang = reader(request).lang
+        if refused is not None:
+            exc.fields = refused(exc, lang).as_json()
+        elif fields is not None:
+            made = fields(body)
+            where = await made if inspect.isawaitable(made) else made
+            exc.fields = errors_from_report(exc.report, where, lang).as_json()
         raise

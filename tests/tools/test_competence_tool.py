@@ -74,6 +74,7 @@ def test_refused_entry_names_the_field_and_changes_nothing(
     )
     assert r.status_code == 422
     assert r.json()["report"]["results"][0]["shape"].endswith("#CompetenceMapItem-sector")
+    assert r.json()["fields"]["fields"]["sector"], r.json()["fields"]  # as the form places it
     assert dump_digest(client) == before
     r = client.post(
         "/api/tools/competence/sakky/entries", json={"kind": "x"}, headers=tools_service.auth

@@ -45,6 +45,7 @@ def test_api_phase_change_is_refused_until_the_forum_has_what_the_phase_requires
         OKS + "ForumHasRules",
         OKS + "ForumHasCompetenceMap",
     }
+    assert r.json()["fields"]["fields"]["phase"], r.json()["fields"]  # as the form places it
     assert dump_digest(client) == before
 
     outputs = [
@@ -92,6 +93,7 @@ def test_api_mistakes_are_4xx_and_change_nothing(
     r = client.post("/api/tools/forums", json={"label_fi": "Ilman toimialaa"}, headers=auth)
     assert r.status_code == 422
     assert r.json()["report"]["results"][0]["shape"] == OKS + "SectorForum-sector"
+    assert r.json()["fields"]["fields"]["sector"], r.json()["fields"]
     r = client.post("/api/tools/forums", content=b"[]", headers=auth)
     assert r.status_code == 400
     r = client.post(

@@ -73,6 +73,7 @@ def test_refused_step_changes_nothing(client: httpx.Client, tools_service: Servi
     )
     assert r.status_code == 422
     assert {x["path"] for x in r.json()["report"]["results"]} == {"http://purl.org/dc/terms/date"}
+    assert r.json()["fields"]["fields"]["date"], r.json()["fields"]  # as the form places it
     r = client.post(
         "/api/tools/review/urasuunnittelun-opas/steps",
         json={"stage": STAGE + "jory-kommenttikierros", "reviewers": [ID + "region/pohjois-savo"]},
