@@ -264,11 +264,10 @@ def test_blank_nodes_written_to_virtuoso_are_searched_and_inferred(on_virtuoso: 
     r = http.delete(f"{on_virtuoso.url}/data", params={"graph": graph}, headers=on_virtuoso.auth)
     assert r.status_code == 204, r.text
     assert found("korvaava") == set()
+    inferred = f"<{BASE}graph/system/inferred>"
     dangling = select(
         on_virtuoso,
-        f"""SELECT ?s WHERE {{ GRAPH <{BASE}graph/system/inferred> {{ ?s ?p ?o }}
-            FILTER(isBlank(?s))
-            FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?q ?r }} FILTER(?g != <{BASE}graph/system/inferred>) }}
-        }}""",
+        f"""SELECT ?s WHERE {{ GRAPH {inferred} {{ ?s ?p ?o }} FILTER(isBlank(?s))
+            FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?q ?r }} FILTER(?g != {inferred}) }} }}""",
     )
     assert dangling == []
