@@ -114,6 +114,30 @@ def test_two_changes_in_one_write_never_share_a_blank_node() -> None:
     assert not {q.subject for q in a} & {q.subject for q in b}
 
 
+def test_a_put_replacing_the_default_graph_keeps_the_labels_too() -> None:
+    services = Services()
+    services.write([GraphChange(None, blank("Ensimmäinen"))])
+    before = frozenset(services.store.match(graph=None))
+    services.write([GraphChange(None, blank("Toinen"))])
+    after = frozenset(services.store.match(graph=None))
+    assert services.result.delta.added == after - before
+    assert services.result.delta.removed == before - after
+    assert services.inferred_is_exact() and services.index_is_fresh()
+
+
+def test_a_crash_between_staging_and_the_update_leaves_nothing_once_reopened(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from service.store.oxigraph import STAGING
+
+    store = OxigraphStore(tmp_path / "store")
+    stage = ox.NamedNode(f"{STAGING}left-over")
+    store._store.add(ox.Quad(ox.BlankNode(), ox.NamedNode(BASE + "p"), ox.Literal("x"), stage))
+    assert store.named_graphs() == []  # never shown, even before it is dropped
+    store.close()
+    del store
+    reopened = OxigraphStore(tmp_path / "store")
+    assert reopened.match() == []
+
+
 @pytest.mark.parametrize("replace_first", [False, True])
 def test_search_finds_a_blank_nodes_label_and_its_fingerprint_matches(
     replace_first: bool,
