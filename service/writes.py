@@ -17,7 +17,16 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from service.errors import Forbidden, ShapeViolation
-from service.store.base import BulkLoading, Change, FileLoad, GraphChange, GraphDrop, Store
+from service.store.base import (
+    BulkLoading,
+    Change,
+    FileLoad,
+    GraphChange,
+    GraphDrop,
+    Store,
+    fresh_blank_nodes,
+    has_blank_node,
+)
 from service.validation.delta import Delta, delta_of_changes
 from service.validation.footprint import footprint_of_update
 from service.validation.gate import QualityGate
@@ -146,7 +155,9 @@ class Writer:
     def _graph_write(self, write: GraphWrite, gated: bool, protect: bool) -> WriteResult:
         if write.loads:
             return self._load_write(write, gated, protect)
-        changes = write.changes
+        # From here on the blank nodes are the ones the store will hold: the gate judges them
+        # as new nodes, and the delta the observers hear of names what is in the store.
+        changes = fresh_blank_nodes(write.changes)
         created, dropped, missing = self._graph_effects(changes)
         delta = delta_of_changes(self.store, changes)
         report = Report()
@@ -157,8 +168,26 @@ class Writer:
             if not report.conforms:
                 labels = lookup_labels(self.store, nodes_of(report))
                 raise ShapeViolation(report, pending_labels(labels, delta.added))
-        self.store.apply(changes)
+        delta = self._apply(changes, delta)
         return WriteResult(created, dropped, missing, delta, report)
+
+    def _apply(self, changes: Sequence[Change], delta: Delta) -> Delta:
+        """Apply the changes; return their delta as the store holds it. A store that names
+        blank nodes itself (a remote engine) gave the new ones labels of its own: those
+        triples are read back (the graphs' blank-node triples after the write, less those
+        before), the rest is as computed."""
+        if self.store.keeps_blank_nodes:
+            self.store.apply(changes)
+            return delta
+        graphs = {q.graph_name for q in delta.added if has_blank_node(q.triple)}
+        before = {graph: _blank_quads(self.store, graph) for graph in graphs}
+        self.store.apply(changes)
+        if not graphs:
+            return delta
+        added = {q for q in delta.added if not has_blank_node(q.triple)}
+        for graph in graphs:
+            added |= _blank_quads(self.store, graph) - before[graph]
+        return Delta(frozenset(added), delta.removed)
 
     def _load_write(self, write: GraphWrite, gated: bool, protect: bool) -> WriteResult:
         """Bulk-load the files, then apply the changes. Gated, the whole write is validated in
@@ -172,8 +201,9 @@ class Writer:
             g in touched or store.has_graph(g) for g in targets
         ):
             raise ValueError("a bulk load goes into a new graph that no other change touches")
-        created, dropped, missing = self._graph_effects(write.changes)
-        changed = delta_of_changes(store, write.changes)
+        changes = fresh_blank_nodes(write.changes)
+        created, dropped, missing = self._graph_effects(changes)
+        changed = delta_of_changes(store, changes)
         delta = Delta(changed.added, changed.removed, loaded=targets, store=store)
         report = Report()
         started: list[str] = []
@@ -182,7 +212,7 @@ class Writer:
             for load in write.loads:
                 started.append(load.graph)
                 store.load_file(load)
-            store.apply(write.changes)
+            store.apply(changes)
             applied = True
             if gated and self.gate is not None:
                 report = self.gate.validate(delta, pending=False)
@@ -242,3 +272,9 @@ class Writer:
             elif isinstance(change, GraphDrop):
                 (dropped if exists else missing).append(change.graph)
         return tuple(created), tuple(dropped), tuple(missing)
+
+
+def _blank_quads(store: Store, graph: ox.NamedNode | ox.DefaultGraph) -> set[ox.Quad]:
+    """The quads of one graph that name a blank node."""
+    name = graph.value if isinstance(graph, ox.NamedNode) else None
+    return {q for q in store.match(graph=name) if has_blank_node(q.triple)}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import EllipsisType
 from typing import Protocol, runtime_checkable
@@ -35,7 +35,12 @@ class QueryDataset:
 
 @dataclass(frozen=True)
 class GraphChange:
-    """Set a graph's content (``replace``) or add to it; ``graph`` None is the default graph."""
+    """Set a graph's content (``replace``) or add to it; ``graph`` None is the default graph.
+
+    A store inserts the blank nodes under the labels given where it can (``keeps_blank_nodes``);
+    labels parsed from a document are the document's, so writers first make them fresh with
+    ``fresh_blank_nodes``.
+    """
 
     graph: str | None
     triples: tuple[Triple, ...]
@@ -50,6 +55,43 @@ class GraphDrop:
 
 
 Change = GraphChange | GraphDrop
+
+
+def fresh_blank_nodes(changes: Sequence[Change]) -> tuple[Change, ...]:
+    """The changes with every blank node renamed to a fresh one, no two changes sharing one.
+
+    A document's blank-node labels are scoped to the document (two files' ``_:b0`` are two
+    nodes, and neither is the store's ``_:b0``). Renamed before anything looks at them, the
+    quads a write validates, inserts and reports to the maintainers are the same quads.
+    """
+    renamed: list[Change] = []
+    for change in changes:
+        if isinstance(change, GraphChange) and any(map(has_blank_node, change.triples)):
+            fresh: dict[BlankNode, BlankNode] = {}
+            triples = tuple(_renamed(t, fresh) for t in change.triples)
+            renamed.append(replace(change, triples=triples))
+        else:
+            renamed.append(change)
+    return tuple(renamed)
+
+
+def has_blank_node(triple: Triple) -> bool:
+    """True when the triple names a blank node (inside a triple term too)."""
+    return any(
+        isinstance(t, BlankNode) or (isinstance(t, Triple) and has_blank_node(t))
+        for t in (triple.subject, triple.object)
+    )
+
+
+def _renamed(triple: Triple, fresh: dict[BlankNode, BlankNode]) -> Triple:
+    def term(t: object) -> object:
+        if isinstance(t, BlankNode):
+            return fresh.setdefault(t, BlankNode())
+        if isinstance(t, Triple):
+            return _renamed(t, fresh)
+        return t
+
+    return Triple(term(triple.subject), triple.predicate, term(triple.object))  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -79,6 +121,13 @@ class QueryResult(Protocol):
 class Store(Protocol):
     """A quad store with SPARQL 1.1 query and update."""
 
+    @property
+    def keeps_blank_nodes(self) -> bool:
+        """True when ``apply`` stores blank nodes under the labels it is given, so a write's
+        delta can be worked out before it is applied; False when the store names them itself
+        (a remote engine), and the writer reads the new ones back."""
+        ...
+
     def query(
         self, query: str, *, dataset: QueryDataset | None = None, base_iri: str | None = None
     ) -> QueryResult:
@@ -90,7 +139,8 @@ class Store(Protocol):
         ...
 
     def apply(self, changes: Sequence[Change]) -> None:
-        """Apply graph replacements, additions and drops as one atomic write."""
+        """Apply graph replacements, additions and drops as one atomic write (blank nodes as
+        given, see ``keeps_blank_nodes``)."""
         ...
 
     def named_graphs(self) -> list[str]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from types import EllipsisType
-from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -14,10 +14,18 @@ from service.errors import BadRequest, SyntaxProblem
 from service.sparql import formats as f
 from service.sparql.formats import Format, Kind
 from service.sparql.functions import stand_ins
-from service.store.base import Change, FileLoad, GraphChange, GraphDrop, QueryDataset
+from service.store.base import (
+    Change,
+    FileLoad,
+    GraphChange,
+    GraphDrop,
+    QueryDataset,
+    has_blank_node,
+)
 from service.store.readgate import ReadGate
 
-_T = TypeVar("_T")
+# Graphs that hold a write's blank-node triples between the two steps of ``apply``.
+STAGING = "urn:x-osaamiskartta:staging:"
 
 _RDF = {
     f.TURTLE.name: ox.RdfFormat.TURTLE,
@@ -105,6 +113,8 @@ class OxigraphStore:
             self._store = ox.Store()
         self.path = None if engine is not None else path
         self._gate = ReadGate()
+        if engine is None:
+            self._drop_stages()
         # Extension functions for SPARQL (e.g. full-text search), by IRI.
         self.functions: dict[ox.NamedNode, Callable[..., Term | None]] = dict(stand_ins())
 
@@ -194,13 +204,23 @@ class OxigraphStore:
             # request's; the transaction was rolled back.
             raise BadRequest(f"update failed, nothing was changed: {exc}") from exc
 
+    @property
+    def keeps_blank_nodes(self) -> bool:
+        return True
+
     def apply(self, changes: Sequence[Change]) -> None:
         if self._only_adds(changes):
-            self._store.extend(_fresh_quads(changes))  # one transaction, without SPARQL parsing
+            self._store.extend(_quads(changes))  # one transaction, without SPARQL parsing
             return
         # pyoxigraph runs one update as one transaction, so the whole change set becomes a
-        # single update: either every graph changes or none does.
+        # single update: either every graph changes or none does. Its INSERT DATA would give
+        # blank nodes labels of its own, so the triples that have any are first put into
+        # staging graphs (one extend, which keeps labels) and the update copies them over with
+        # ADD, which copies the very nodes. Queries wait meanwhile; a crash between the two
+        # steps leaves only staging graphs behind, which the next open drops.
         operations: list[str] = []
+        staged: list[ox.Quad] = []
+        stages: list[ox.NamedNode] = []
         for change in changes:
             target = "DEFAULT" if change.graph is None else f"GRAPH {ox.NamedNode(change.graph)}"
             if isinstance(change, GraphDrop):
@@ -211,16 +231,34 @@ class OxigraphStore:
                 operations.append(f"DROP SILENT {target}")
             if change.graph is not None:
                 operations.append(f"CREATE SILENT {target}")
-            if change.triples:
-                # Fresh labels per change: INSERT DATA makes its blank nodes fresh anyway, but
-                # refuses a label that two of its blocks share (two files' ``_:b0``).
-                triples = _fresh_triples(change.triples)
-                body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
+            ground = [t for t in change.triples if not has_blank_node(t)]
+            if ground:
+                body = ox.serialize(ground, format=ox.RdfFormat.N_TRIPLES).decode()
                 if change.graph is not None:
                     body = f"GRAPH {ox.NamedNode(change.graph)} {{\n{body}}}"
                 operations.append(f"INSERT DATA {{\n{body}\n}}")
-        if operations:
-            self._store.update(" ;\n".join(operations))
+            if len(ground) < len(change.triples):
+                stage = ox.NamedNode(f"{STAGING}{uuid.uuid4()}")
+                stages.append(stage)
+                staged += [
+                    ox.Quad(t.subject, t.predicate, t.object, stage)
+                    for t in change.triples
+                    if has_blank_node(t)
+                ]
+                into = "DEFAULT" if change.graph is None else str(ox.NamedNode(change.graph))
+                operations.append(f"ADD {stage} TO {into}")
+        operations += [f"DROP GRAPH {stage}" for stage in stages]
+        if not operations:
+            return
+        with self._gate.closed():
+            if staged:
+                self._store.extend(staged)
+            try:
+                self._store.update(" ;\n".join(operations))
+            finally:
+                for stage in stages:
+                    if self._store.contains_named_graph(stage):
+                        self._store.remove_graph(stage)
 
     def load_file(self, load: FileLoad) -> None:
         """Load a file with pyoxigraph's bulk loader: parsed natively, written straight into new
@@ -255,8 +293,18 @@ class OxigraphStore:
                 return False
         return True
 
+    def _drop_stages(self) -> None:
+        """Drop staging graphs a crash in the middle of ``apply`` left behind."""
+        for graph in list(self._store.named_graphs()):
+            if isinstance(graph, ox.NamedNode) and graph.value.startswith(STAGING):
+                self._store.remove_graph(graph)
+
     def named_graphs(self) -> list[str]:
-        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        return sorted(
+            g.value
+            for g in self._store.named_graphs()
+            if isinstance(g, ox.NamedNode) and not g.value.startswith(STAGING)
+        )
 
     def match(
         self,
@@ -304,29 +352,11 @@ def open_store(location: str) -> OxigraphStore:
     return OxigraphStore(None if location == "memory" else Path(location))
 
 
-def _fresh_quads(changes: Sequence[Change]) -> list[ox.Quad]:
-    """The changes' triples as quads, each change's blank nodes replaced by fresh ones (as an
-    INSERT DATA operation per graph would do)."""
+def _quads(changes: Sequence[Change]) -> list[ox.Quad]:
+    """The changes' triples as quads of their graphs."""
     quads: list[ox.Quad] = []
     for change in changes:
         assert isinstance(change, GraphChange)
-        graph = ox.DefaultGraph() if change.graph is None else ox.NamedNode(change.graph)
-        fresh: dict[ox.BlankNode, ox.BlankNode] = {}
-        for t in change.triples:
-            subject = _renamed(t.subject, fresh)
-            quads.append(ox.Quad(subject, t.predicate, _renamed(t.object, fresh), graph))
+        graph = _graph_name(change.graph)
+        quads += [ox.Quad(t.subject, t.predicate, t.object, graph) for t in change.triples]
     return quads
-
-
-def _fresh_triples(triples: Sequence[ox.Triple]) -> list[ox.Triple]:
-    fresh: dict[ox.BlankNode, ox.BlankNode] = {}
-    return [
-        ox.Triple(_renamed(t.subject, fresh), t.predicate, _renamed(t.object, fresh))
-        for t in triples
-    ]
-
-
-def _renamed(term: _T, fresh: dict[ox.BlankNode, ox.BlankNode]) -> _T:
-    if isinstance(term, ox.BlankNode):
-        return fresh.setdefault(term, ox.BlankNode())  # type: ignore[return-value]
-    return term

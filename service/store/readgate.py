@@ -69,11 +69,16 @@ class ReadGate:
 
     @contextmanager
     def closed(self) -> Iterator[None]:
-        """Hold the gate shut: waits for reads that are starting, blocks new ones."""
+        """Hold the gate shut: waits for reads that are starting, blocks new ones (the
+        holder may close it again inside: a write that runs within another's exclusion)."""
+        me = threading.get_ident()
         with self._condition:
+            if self._owner == me:
+                yield
+                return
             while self._owner is not None:
                 self._condition.wait()
-            self._owner = threading.get_ident()
+            self._owner = me
             while self._starting:
                 self._condition.wait()
         try:

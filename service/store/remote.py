@@ -234,6 +234,12 @@ class RemoteStore:
 
     # Writes: the service's Writer holds its lock around each of these.
 
+    @property
+    def keeps_blank_nodes(self) -> bool:
+        # The engine gives inserted blank nodes identifiers of its own (SPARQL cannot choose
+        # them); the writer reads a write's new ones back.
+        return False
+
     def exclusive(self) -> AbstractContextManager[None]:
         return self._gate.closed()
 

@@ -294,3 +294,58 @@ def test_concurrent_writes_cannot_together_break_a_rule(gated: Service) -> None:
         headers={"Accept": "application/sparql-results+json"},
     ).json()["results"]["bindings"]
     assert len(left) == 1
+
+
+MEMBERSHIP = """@prefix ex: <https://example.org/fixture/> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix role: <https://w3id.org/osaamiskartta/id/membership-role/> .
+{node} a org:Membership ; org:member ex:oppilaitos ; org:organization ex:verkosto ;
+    dct:source ex:lahde {role}.
+"""
+
+
+def test_the_gate_judges_an_uploads_blank_nodes_as_new_nodes_whatever_their_labels(
+    gated: Service,
+) -> None:
+    """A body may reuse a label the store gives one of its blank nodes (a client that GETs a
+    graph and POSTs part of it elsewhere): its nodes are still new, so the gate must neither
+    lend them the stored node's triples nor charge them with those."""
+    stored, other = FIXTURE_GRAPH + "blank-membership", FIXTURE_GRAPH + "blank-copy"
+    complete = MEMBERSHIP.format(node="[]", role="; org:role role:jasen ")
+    r = http.put(
+        f"{gated.url}/data",
+        params={"graph": stored},
+        content=complete.encode(),
+        headers={"Content-Type": "text/turtle", **gated.auth},
+    )
+    assert r.status_code in (200, 201), r.text
+    r = http.get(
+        f"{gated.url}/data", params={"graph": stored}, headers={"Accept": "application/n-triples"}
+    )
+    [label] = {line.split()[0] for line in r.text.splitlines() if line.startswith("_:")}
+    try:
+        before = dump_digest(gated)
+        # Without a role this membership breaks a rule, though the stored node has one.
+        r = http.post(
+            f"{gated.url}/data",
+            params={"graph": other},
+            content=MEMBERSHIP.format(node=label, role="").encode(),
+            headers={"Content-Type": "text/turtle", **gated.auth},
+        )
+        assert r.status_code == 422, r.text
+        assert OKS + "Membership-role" in shapes_named(r.json()["report"], "Violation")
+        assert dump_digest(gated) == before
+        # With a role of its own it keeps every rule, though with the stored node's role it
+        # would have two.
+        own = MEMBERSHIP.format(node=label, role="; org:role role:liitannaisjasen ")
+        r = http.post(
+            f"{gated.url}/data",
+            params={"graph": other},
+            content=own.encode(),
+            headers={"Content-Type": "text/turtle", **gated.auth},
+        )
+        assert r.status_code in (200, 201), r.text
+    finally:
+        for graph in (stored, other):
+            http.delete(f"{gated.url}/data", params={"graph": graph}, headers=gated.auth)

@@ -403,13 +403,14 @@ def _all_quads(service: Service) -> set[str]:
     return {str(q) for q in dataset}
 
 
-def _found(answer: dict) -> set[tuple[str, str]]:  # type: ignore[type-arg]
-    """The resources found, by IRI and label. Not their scores: the atomic load's write tells
-    observers the file's blank-node labels, not the fresh ones the store gave them, so that
-    index misses a blank node's labels (and so counts one resource fewer in BM25), which the
-    bulk load's full rebuild from the store does not."""
+def _found(answer: dict) -> list[tuple[str, str, float]]:  # type: ignore[type-arg]
+    """The resources found with their labels and scores; blank nodes by label only (two loads
+    name them differently)."""
     assert answer["total"] == len(answer["hits"])  # under the limit: all of it is compared
-    return {(h["iri"], h["label"]) for h in answer["hits"] if not h["iri"].startswith("_:")}
+    return sorted(
+        ("_:" if h["iri"].startswith("_:") else h["iri"], h["label"], round(h["score"], 6))
+        for h in answer["hits"]
+    )
 
 
 def test_a_start_that_bulk_loads_its_files_indexes_and_infers_as_an_atomic_start_does(

@@ -215,3 +215,59 @@ def test_the_dumps_hold_the_data_graphs_and_no_system_graph(on_virtuoso: Service
     skos_label = URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")
     label = (URIRef(JORY), skos_label, Literal("JORY (johtoryhmä)", lang="fi"))
     assert any(label in graph for graph in dataset.graphs())
+
+
+def test_blank_nodes_written_to_virtuoso_are_searched_and_inferred(on_virtuoso: Service) -> None:
+    """Virtuoso names the blank nodes it stores itself: the service reads them back, so the
+    search index and the inferred graph name the nodes Virtuoso holds."""
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    graph = FIXTURE_GRAPH + "blank-concepts"
+
+    def write(method: str, narrower: str, broader: str) -> None:
+        body = (
+            f'_:a <{skos}prefLabel> "{narrower}"@fi ; <{skos}broader> _:b .\n'
+            f'_:b <{skos}prefLabel> "{broader}"@fi .\n'
+        )
+        r = http.request(
+            method,
+            f"{on_virtuoso.url}/data",
+            params={"graph": graph},
+            content=body.encode(),
+            headers={"Content-Type": "text/turtle", **on_virtuoso.auth},
+        )
+        assert r.status_code in (200, 201, 204), r.text
+
+    def found(q: str) -> set[str]:
+        r = http.get(f"{on_virtuoso.url}/api/search", params={"q": q})
+        assert r.status_code == 200, r.text
+        return {h["label"] for h in r.json()["hits"]}
+
+    def narrower_of(label: str) -> set[str]:
+        rows = select(
+            on_virtuoso,
+            f"""SELECT ?n WHERE {{ ?b <{skos}prefLabel> "{label}"@fi .
+                GRAPH <{BASE}graph/system/inferred> {{ ?b <{skos}narrower> ?x }}
+                ?x <{skos}prefLabel> ?n }}""",
+        )
+        return {row["n"]["value"] for row in rows}
+
+    write("PUT", "Virtuosoalakäsite", "Virtuosoyläkäsite")
+    assert found("virtuosoalakäsite") == {"Virtuosoalakäsite"}
+    assert found("virtuosoyläkäsite") == {"Virtuosoyläkäsite"}
+    assert narrower_of("Virtuosoyläkäsite") == {"Virtuosoalakäsite"}
+    write("POST", "Lisäalakäsite", "Lisäyläkäsite")
+    assert found("lisäalakäsite") == {"Lisäalakäsite"}
+    assert narrower_of("Lisäyläkäsite") == {"Lisäalakäsite"}
+    write("PUT", "Korvaava alakäsite", "Korvaava yläkäsite")
+    assert found("virtuosoalakäsite") == found("lisäalakäsite") == set()
+    assert narrower_of("Korvaava yläkäsite") == {"Korvaava alakäsite"}
+    r = http.delete(f"{on_virtuoso.url}/data", params={"graph": graph}, headers=on_virtuoso.auth)
+    assert r.status_code == 204, r.text
+    assert found("korvaava") == set()
+    inferred = f"<{BASE}graph/system/inferred>"
+    dangling = select(
+        on_virtuoso,
+        f"""SELECT ?s WHERE {{ GRAPH {inferred} {{ ?s ?p ?o }} FILTER(isBlank(?s))
+            FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?q ?r }} FILTER(?g != {inferred}) }} }}""",
+    )
+    assert dangling == []

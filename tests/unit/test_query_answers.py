@@ -17,7 +17,7 @@ from service.named_queries import load_registry
 from service.named_queries.runner import Page, check_against_data, execute, records
 from service.rdf import parse_triples
 from service.sparql.formats import SPARQL_JSON, TURTLE
-from service.store.base import GraphChange
+from service.store.base import GraphChange, fresh_blank_nodes
 from service.store.oxigraph import OxigraphStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +34,7 @@ def _store(*directories: Path) -> OxigraphStore:
         for directory in directories
         for path in sorted(directory.glob("*.ttl"))
     ]
-    store.apply(changes)
+    store.apply(fresh_blank_nodes(changes))  # each file's blank nodes its own
     return store
 
 
