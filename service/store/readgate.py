@@ -73,14 +73,17 @@ class ReadGate:
         holder may close it again inside: a write that runs within another's exclusion)."""
         me = threading.get_ident()
         with self._condition:
-            if self._owner == me:
-                yield
-                return
-            while self._owner is not None:
-                self._condition.wait()
-            self._owner = me
-            while self._starting:
-                self._condition.wait()
+            again = self._owner == me
+            if not again:
+                while self._owner is not None:
+                    self._condition.wait()
+                self._owner = me
+                while self._starting:
+                    self._condition.wait()
+        if again:
+            # Not under the lock: another thread's at_once must never wait for this write.
+            yield
+            return
         try:
             yield
         finally:
