@@ -215,6 +215,21 @@ def test_institution_offers_filtered_by_region_and_sector(with_user_data: Ask) -
     assert with_user_data("institution-offers", region=ID + "region/etela-savo") == []
 
 
+def test_institution_offers_lists_each_entry_once_when_two_graphs_state_its_region() -> None:
+    # The service's inferred graph restates the regions' skos:inScheme, and the default graph
+    # is the union of the graphs: the region's scheme is a test, not a join that counts twice.
+    store = _store(ROOT / "ontology", ROOT / "data", ROOT / "tests/fixtures/queries")
+    restated = (
+        f"<{ID}region/pohjois-savo> <http://www.w3.org/2004/02/skos/core#inScheme> "
+        f"<{ID}scheme/maakunnat> ."
+    )
+    store.apply([GraphChange("urn:test:restated", parse_triples(restated.encode(), TURTLE))])
+    rows = _asker(store)("institution-offers")
+    items = [row["item"] for row in rows]
+    assert sorted(items) == sorted(set(items))
+    assert {row["regionLabel"] for row in rows} == {"Pohjois-Savo"}
+
+
 def test_training_products_that_develop_a_competence(with_user_data: Ask) -> None:
     rows = with_user_data(
         "training-products-by-competence", competence=ID + "competence/testi-robotiikka"
