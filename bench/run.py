@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
                 "the engine gets three samples, over 5 s one; one whose time at the previous size, "
                 "scaled by the size ratio, predicts over 30 s is not run at the larger size. "
                 "Each request repeats the one before, so once a query's first run took under "
-                "2 ms of CPU the service runs it on its event loop (its inline reads, "
+                "10 ms of CPU the service runs it on its event loop (its inline reads, "
                 "`OSAAMISKARTTA_INLINE_READS_BELOW_MS`); the last column asks the queries under "
                 "10 ms on the engine again of a service started with that setting at 0, every "
                 "run on a worker thread.",

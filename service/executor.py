@@ -24,8 +24,10 @@ class Executor(Protocol):
 
 
 class ThreadExecutor:
-    """A bounded thread pool; pyoxigraph releases the GIL while it evaluates, so queries run
-    in parallel with the event loop and with each other."""
+    """A bounded thread pool, so that a slow read never stops the event loop. pyoxigraph holds
+    the GIL for most of a query (it evaluates while it serialises the answer: beside a thread
+    that spins in Python its queries run several times slower), so the loop and the readers
+    take turns at Python's switch interval rather than running in parallel."""
 
     def __init__(self, workers: int = 4, name: str = "query") -> None:
         self._pool = ThreadPoolExecutor(max_workers=max(workers, 1), thread_name_prefix=name)

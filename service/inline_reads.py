@@ -1,15 +1,17 @@
 """Cheap reads on the event loop, everything else on the executor's threads.
 
-Handing a read to a worker thread and its answer back costs a few tenths of a millisecond, more
-on a busy machine, where the woken thread waits for a core: as much as a millisecond query
-takes itself. So each kind of read (the caller names it: e.g. a named query with its parameter
-values and page) is timed, in CPU time of the thread that runs it, which is its own work and not
-what a busy machine adds; when its last run took less than the limit at this data version, the
-next one runs where the request is handled, and is timed there too. A run that took longer
-(a cold cache, a page of another size) sends the next one back to a thread. A read that might
-block is never run on the loop: only on a store whose reads are local calls, and only when no
-write is holding reads back (``ReadingAtOnce``). A write moves the data version on and forgets
-the timings, so the first read of each kind after it runs on a thread again.
+Handing a read to a worker thread and its answer back costs from a few tenths of a millisecond
+to a few milliseconds: pyoxigraph holds the GIL while it evaluates, so the thread and the event
+loop take turns at it (and a thread gives the loop no parallelism to begin with). That is as
+much as a millisecond query takes itself. So each kind of read (the caller names it: e.g. a
+named query with its parameter values and page) is timed, in CPU time of the thread that runs
+it, which is its own work and not what a busy machine adds; when its last run took less than
+the limit at this data version, the next one runs where the request is handled, and is timed
+there too. A run that took longer (a cold cache, a page of another size) sends the next one
+back to a thread. A read that might block is never run on the loop: only on a store whose
+reads are local calls, and only when no write is holding reads back (``ReadingAtOnce``). A
+write moves the data version on and forgets the timings, so the first read of each kind after
+it runs on a thread again.
 """
 
 from __future__ import annotations

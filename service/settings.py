@@ -69,7 +69,7 @@ class Settings:
     result_cache_bytes: int = 64 * 1024 * 1024
     # Named queries whose kind ran faster than this at the current data version run on the
     # event loop, without the hop to a worker thread (service/inline_reads.py; 0: never).
-    inline_reads_below_ms: float = 2.0
+    inline_reads_below_ms: float = 10.0
     # A remote SPARQL engine (store = sparql+http://…/sparql): where updates and Graph Store
     # reads go when not to the query URL, its credentials, its dialect, and the graph IRI that
     # stands for the default graph on engines without a real one (Virtuoso).
