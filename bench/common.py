@@ -151,6 +151,22 @@ def service_command(
     return [PYTHON, "-m", "service.cli", "serve"], env
 
 
+def serve_peer(app: object, port: int) -> None:
+    """Serve a peer's ASGI app on loopback with the service's uvicorn set-up: uvloop, httptools,
+    no access log."""
+    import uvicorn
+
+    uvicorn.run(
+        app,  # type: ignore[arg-type]
+        host="127.0.0.1",
+        port=port,
+        loop="uvloop",
+        http="httptools",
+        log_level="warning",
+        access_log=False,
+    )
+
+
 def virtuoso_version() -> str | None:
     """Virtuoso's version (``virtuoso-t -?``), or None when it or its isql is not installed."""
     binary = shutil.which("virtuoso-t")

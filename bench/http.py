@@ -257,6 +257,16 @@ def _uvicorn(app: str) -> Callable[[], AbstractContextManager[int]]:
     return start
 
 
+def _module(module: str, argument: Path) -> Callable[[], AbstractContextManager[int]]:
+    """``python -m module ARGUMENT PORT`` on a free port (the peers' entry points)."""
+
+    def start() -> AbstractContextManager[int]:
+        port = free_port()
+        return _process([PYTHON, "-m", module, str(argument), str(port)], port)
+
+    return start
+
+
 def _targets(
     size: int, synth: Path, store: Path, with_peer: bool
 ) -> tuple[list[Target], list[str]]:
@@ -275,28 +285,19 @@ def _targets(
     ]
     notes = []
     if with_peer:
-
-        def peer() -> AbstractContextManager[int]:
-            port = free_port()
-            return _process([PYTHON, "-m", "bench.rdflib_peer", str(synth), str(port)], port)
-
         targets.append(
             Target(
                 RDFLIB,
-                peer,
+                _module("bench.rdflib_peer", synth),
                 f"rdflib-endpoint {version('rdflib-endpoint')} on rdflib "
                 f"{version('rdflib')}, {UVICORN}; the files in one in-memory graph",
             )
         )
 
-    def plain() -> AbstractContextManager[int]:
-        port = free_port()
-        return _process([PYTHON, "-m", "bench.pyoxigraph_peer", str(store), str(port)], port)
-
     targets.append(
         Target(
             PLAIN,
-            plain,
+            _module("bench.pyoxigraph_peer", store),
             f"FastAPI {version('fastapi')} and pyoxigraph {version('pyoxigraph')}, {UVICORN}; "
             "one `def` handler (FastAPI's thread pool) running the query in the server process "
             "on the service's loaded store, opened read-only: no worker processes, time limit, "

@@ -10,8 +10,9 @@ from __future__ import annotations
 import sys
 
 import pyoxigraph as ox
-import uvicorn
 from fastapi import FastAPI, Response
+
+from bench.common import serve_peer
 
 
 def app_for(store: ox.Store) -> FastAPI:
@@ -32,15 +33,7 @@ def app_for(store: ox.Store) -> FastAPI:
 
 
 def main(store: str, port: int) -> None:
-    uvicorn.run(
-        app_for(ox.Store.read_only(store)),
-        host="127.0.0.1",
-        port=port,
-        loop="uvloop",
-        http="httptools",
-        log_level="warning",
-        access_log=False,
-    )
+    serve_peer(app_for(ox.Store.read_only(store)), port)
 
 
 if __name__ == "__main__":

@@ -6,11 +6,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import uvicorn
 from rdflib import Graph
 from rdflib_endpoint import SparqlEndpoint
 
-from bench.common import data_files
+from bench.common import data_files, serve_peer
 
 
 def main(synth: str, port: int) -> None:
@@ -23,15 +22,7 @@ def main(synth: str, port: int) -> None:
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    uvicorn.run(
-        app,
-        host="127.0.0.1",
-        port=port,
-        loop="uvloop",
-        http="httptools",
-        log_level="warning",
-        access_log=False,
-    )
+    serve_peer(app, port)
 
 
 if __name__ == "__main__":

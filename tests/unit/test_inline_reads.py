@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Iterator
 
 import pyoxigraph as ox
+import pytest
 
 from service.executor import ThreadExecutor
 from service.inline_reads import CheapReads
@@ -83,9 +85,17 @@ def test_a_writer_waits_for_a_read_started_at_once() -> None:
     assert events == ["read done", "write"]
 
 
-def test_a_read_runs_inline_once_its_last_run_was_cheap_until_the_next_write() -> None:
+@pytest.fixture
+def executor() -> Iterator[ThreadExecutor]:
+    running = ThreadExecutor(2, name="worker")
+    yield running
+    running.close()
+
+
+def test_a_read_runs_inline_once_its_last_run_was_cheap_until_the_next_write(
+    executor: ThreadExecutor,
+) -> None:
     store, version = _store(), DataVersion()
-    executor = ThreadExecutor(2, name="worker")
     reads = CheapReads(executor, version, below=0.5)
 
     async def run() -> list[str]:
@@ -96,34 +106,30 @@ def test_a_read_runs_inline_once_its_last_run_was_cheap_until_the_next_write() -
         return names
 
     main = threading.current_thread().name
-    try:
-        names = asyncio.run(run())
-    finally:
-        executor.close()
+    names = asyncio.run(run())
     assert names[0].startswith("worker") and names[3].startswith("worker")
     assert names[1] == names[2] == names[4] == main
     assert reads.inline == 3 and reads.threaded == 2
 
 
-def test_a_read_that_took_longer_than_the_limit_stays_on_a_thread() -> None:
+def test_a_read_that_took_longer_than_the_limit_stays_on_a_thread(
+    executor: ThreadExecutor,
+) -> None:
     store, version = _store(), DataVersion()
-    executor = ThreadExecutor(2, name="worker")
     reads = CheapReads(executor, version, below=0.01)
 
     async def run() -> list[str]:
         return [await reads.run("slow", store, _where, store, 0.03) for _ in range(3)]
 
-    try:
-        names = asyncio.run(run())
-    finally:
-        executor.close()
+    names = asyncio.run(run())
     assert all(name.startswith("worker") for name in names)
     assert reads.inline == 0
 
 
-def test_a_cheap_read_goes_to_a_thread_while_a_write_holds_reads_back() -> None:
+def test_a_cheap_read_goes_to_a_thread_while_a_write_holds_reads_back(
+    executor: ThreadExecutor,
+) -> None:
     store, version = _store(), DataVersion()
-    executor = ThreadExecutor(2, name="worker")
     reads = CheapReads(executor, version, below=0.5)
     closed, release = threading.Event(), threading.Event()
 
@@ -146,9 +152,6 @@ def test_a_cheap_read_goes_to_a_thread_while_a_write_holds_reads_back() -> None:
         writer.join(5)
         return names
 
-    try:
-        names = asyncio.run(run())
-    finally:
-        executor.close()
+    names = asyncio.run(run())
     assert all(name.startswith("worker") for name in names)
     assert reads.inline == 0
