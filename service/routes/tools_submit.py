@@ -106,7 +106,6 @@ async def save_json(
         if refused is not None:
             exc.fields = refused(exc, lang).as_json()
         elif fields is not None:
-            made = fields(body)
-            where = await made if inspect.isawaitable(made) else made
+            where = await _field_map(lambda: fields(body))
             exc.fields = errors_from_report(exc.report, where, lang).as_json()
         raise

@@ -67,6 +67,30 @@ def test_at_once_gives_up_at_once_while_a_writer_holds_the_gate() -> None:
     writer.join(5)
 
 
+def test_at_once_does_not_wait_for_a_writer_closing_the_gate_again_inside_its_write() -> None:
+    """The writer's nested close (a write within another's exclusion) and its own reads run
+    without holding the gate's lock, so at_once answers while they go on."""
+    gate = ReadGate()
+    inside, release = threading.Event(), threading.Event()
+    released: list[bool] = []
+
+    def write() -> None:
+        with gate.closed(), gate.closed(), gate.starting():
+            inside.set()
+            # Set only after at_once has answered: were at_once waiting for the lock, this
+            # would time out.
+            released.append(release.wait(5))
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert inside.wait(5)
+    with gate.at_once() as reading:
+        assert not reading
+    release.set()
+    writer.join(5)
+    assert released == [True]
+
+
 def test_a_writer_waits_for_a_read_started_at_once() -> None:
     gate = ReadGate()
     events: list[str] = []
