@@ -300,7 +300,7 @@ def _read_counts(service: Service) -> tuple[int, int]:
     return int(float(found.get("inline", "0"))), int(float(found.get("threaded", "0")))
 
 
-@pytest.mark.parametrize("below_ms", ["2", "0"])
+@pytest.mark.parametrize("below_ms", ["50", "0"])
 def test_cheap_repeated_queries_skip_the_thread_and_still_follow_writes(
     service_factory: Any, below_ms: str
 ) -> None:
@@ -337,8 +337,11 @@ def test_cheap_repeated_queries_skip_the_thread_and_still_follow_writes(
     if below_ms == "0":
         assert (inline_after, threaded_after) == (inline, threaded + 5)
         return
-    # The first run is timed on a thread; the ones after it, known cheap, run inline.
-    assert threaded_after == threaded + 1 and inline_after == inline + 4
+    # The first run is timed on a thread; once one run is known cheap, the ones after it run
+    # inline. A cold first run on a slow machine may take longer than the limit, so it may
+    # take a second threaded run to learn that the query is cheap, not more.
+    assert (inline_after - inline) + (threaded_after - threaded) == 5
+    assert 1 <= threaded_after - threaded <= 2
     add_member("b")
     assert members() == [f"http://example.org/id/organisation/{n}" for n in "ab"]
     assert _read_counts(service)[1] == threaded_after + 1
