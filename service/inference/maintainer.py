@@ -103,9 +103,28 @@ class InferenceMaintainer:
         self.update_around(seeds)
 
     def ensure_fresh(self) -> None:
-        """At start-up: compute the inferred graph when the store has none yet."""
-        if not self.store.has_graph(self.graph) and self.store.named_graphs():
+        """At start-up: compute the inferred graph when the store has none yet, or when it
+        restates asserted triples (as graphs materialised before that was avoided did)."""
+        if not self.store.has_graph(self.graph):
+            if self.store.named_graphs():
+                self.recompute()
+        elif self._restates_asserted():
+            log.info("inference: the inferred graph restates asserted triples; recomputing")
             self.recompute()
+
+    def _restates_asserted(self) -> bool:
+        """Whether an inferred triple under a predicate no rule reads is also asserted (the
+        triples under predicates the rules read are never materialised when asserted)."""
+        axioms = self.axioms()
+        read = {TYPE, *axioms.relevant_predicates()}
+        concluded = {q for p in axioms.super_properties for q in axioms.properties_above(p)}
+        concluded.update(q for qs in axioms.inverses.values() for q in qs)
+        for p in concluded - read:
+            assert isinstance(p, ox.NamedNode)
+            for quad in self.store.match(None, p, None, self.graph):
+                if self._match(quad.subject, p, quad.object):  # type: ignore[arg-type]
+                    return True
+        return False
 
     # -- full recomputation ------------------------------------------------------------
 
@@ -132,8 +151,12 @@ class InferenceMaintainer:
             closure = entail(axioms, facts)
             wanted = {ox.Triple(*f) for f in closure} | axioms.schema_entailments()
             asserted = {ox.Triple(*f) for f in facts}
-            for p in AXIOM_PREDICATES:
-                asserted.update(q.triple for q in self._match(None, p, None))
+            # What the rules conclude under a predicate no rule reads (a super-property, the
+            # inverse of one) may be asserted too: it is left out, or the union default graph
+            # would hold the triple twice and joins over it would repeat rows.
+            read = {TYPE, *axioms.relevant_predicates()}
+            for p in {*AXIOM_PREDICATES, *(t.predicate for t in wanted)} - read:
+                asserted.update(q.triple for q in self._match(None, p, None))  # type: ignore[arg-type]
             wanted -= asserted
             current = {q.triple for q in self.store.match(None, None, None, self.graph)}
             self._write(current - wanted, wanted - current)
