@@ -37,6 +37,7 @@ from service.routes import named_queries as named_query_routes
 from service.routes import operations as operations_routes
 from service.routes import publishing as publishing_routes
 from service.routes import validation as validation_routes
+from service.routes.cached_answers import CachedAnswers
 from service.routes.caching import CachingMiddleware
 from service.routes.common import AppState
 from service.routes.tools import router as tools_router
@@ -159,7 +160,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.metrics = metrics
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
     # Innermost: cached query answers skip routing, and still get every header below.
-    app.add_middleware(sparql.CachedAnswers)
+    app.add_middleware(CachedAnswers)
     app.add_middleware(CachingMiddleware)
     # Reads are open to any origin; writes stay same-origin (no CORS for POST, PUT, DELETE).
     app.add_middleware(

@@ -15,6 +15,7 @@ import os
 import re
 import time
 from collections.abc import Iterator
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
@@ -107,23 +108,25 @@ class _PoolCollector(Collector):
 
 
 class _ResultCacheCollector(Collector):
-    def __init__(self, cache: ResultCache) -> None:
+    def __init__(self, cache: ResultCache[Any], name: str, what: str) -> None:
         self.cache = cache
+        self.name = name
+        self.what = what
 
     def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
         yield CounterMetricFamily(
-            "osaamiskartta_result_cache_hits",
-            "Queries answered from the result cache",
+            f"osaamiskartta_{self.name}_hits",
+            f"{self.what} answered from the {self.name.replace('_', ' ')}",
             value=self.cache.hits,
         )
         yield CounterMetricFamily(
-            "osaamiskartta_result_cache_misses",
-            "Queries the result cache had no answer for",
+            f"osaamiskartta_{self.name}_misses",
+            f"{self.what} the {self.name.replace('_', ' ')} had no answer for",
             value=self.cache.misses,
         )
         yield GaugeMetricFamily(
-            "osaamiskartta_result_cache_bytes",
-            "Bytes the result cache holds (answers and keys)",
+            f"osaamiskartta_{self.name}_bytes",
+            f"Bytes the {self.name.replace('_', ' ')} holds (answers and keys)",
             value=self.cache.size,
         )
 
@@ -180,9 +183,15 @@ class Metrics:
         """Report the query pool's timeouts and restarts."""
         self.registry.register(_PoolCollector(stats))
 
-    def watch_result_cache(self, cache: ResultCache) -> None:
+    def watch_result_cache(self, cache: ResultCache[Any]) -> None:
         """Report the result cache's hits, misses and size."""
-        self.registry.register(_ResultCacheCollector(cache))
+        self.registry.register(_ResultCacheCollector(cache, "result_cache", "Queries"))
+
+    def watch_named_answers(self, cache: ResultCache[Any]) -> None:
+        """Report the named-answer cache's hits, misses and size."""
+        self.registry.register(
+            _ResultCacheCollector(cache, "named_answer_cache", "Named-query requests")
+        )
 
     def watch_cheap_reads(self, reads: CheapReads) -> None:
         """Report how many reads ran inline and how many on threads."""

@@ -14,21 +14,30 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Hashable
-
-from service.sparql.endpoint import Payload
+from typing import Generic, Protocol, TypeVar
 
 # What an entry costs besides its body and key text (the objects holding them).
 _ENTRY_OVERHEAD = 256
 _LARGEST_SHARE = 16
 
 
-class ResultCache:
+class Answer(Protocol):
+    """A serialised answer: what it costs is its body."""
+
+    @property
+    def body(self) -> bytes: ...
+
+
+A = TypeVar("A", bound=Answer)
+
+
+class ResultCache(Generic[A]):
     """A bytes-bounded LRU of serialised answers for one data version at a time."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max(max_bytes, 0)
         self.max_entry_bytes = self.max_bytes // _LARGEST_SHARE
-        self._entries: OrderedDict[Hashable, tuple[Payload, int]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[A, int]] = OrderedDict()
         self._version = -1
         self.size = 0
         self.hits = 0
@@ -42,7 +51,7 @@ class ResultCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get(self, version: int, key: Hashable) -> Payload | None:
+    def get(self, version: int, key: Hashable) -> A | None:
         """The answer stored for ``key`` at ``version``, or None. Counts hits; the caller
         counts a miss (``miss``) once it knows the request was a query it had to evaluate."""
         if version != self._version:
@@ -60,7 +69,7 @@ class ResultCache:
         """Count a query that was evaluated because no answer was stored."""
         self.misses += 1
 
-    def put(self, version: int, key: Hashable, payload: Payload, key_size: int = 0) -> None:
+    def put(self, version: int, key: Hashable, payload: A, key_size: int = 0) -> None:
         """Keep ``payload`` as the answer for ``key`` at ``version`` (the version read before
         the query ran); ``key_size`` is roughly the bytes of text in the key."""
         if version != self._version:

@@ -14,6 +14,7 @@ from service.language import preferred_language
 from service.query_pool import QueryPool
 from service.result_cache import ResultCache
 from service.settings import Settings
+from service.sparql.endpoint import Payload
 from service.store.base import Store
 from service.tokens import TokenRegistry
 from service.validation.report import lookup_labels, nodes_of, summary
@@ -34,7 +35,7 @@ class AppState:
     pool: QueryPool | None = None
     tokens: TokenRegistry = field(default_factory=lambda: TokenRegistry([]))
     # Answers to repeated clients' queries, until the next write (service/result_cache.py).
-    result_cache: ResultCache = field(default_factory=lambda: ResultCache(0))
+    result_cache: ResultCache[Payload] = field(default_factory=lambda: ResultCache(0))
     # Absolute URLs of routes by what they depend on (see url_of).
     urls: dict[tuple[object, ...], str] = field(default_factory=dict)
 

@@ -1,7 +1,7 @@
 """/sparql and /update: the SPARQL 1.1 Query and Update protocols.
 
 Clients' queries run in the query pool and their answers are kept in the result cache; a GET
-whose answer is cached is served by ``CachedAnswers`` before routing.
+whose answer is cached is served before routing (``service/routes/cached_answers.py``).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Scope
 
 from service.auth import authorize
 from service.inference import asserted_only
@@ -141,39 +141,18 @@ def _cache_key(
     return (scope["query_string"], content_type, body, accept, endpoint)
 
 
-class CachedAnswers:
-    """ASGI middleware: a GET or HEAD of /sparql whose answer the result cache holds is
-    answered here, before routing, by the same code and with the same headers as the route
-    (the caching, CORS and access-log middlewares still wrap it). Routing, FastAPI's request
-    handling and the query-string parse cost more than the rest of a cached answer. Reads of
-    /sparql need no rights; were one ever required, it would have to be checked here too."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] == "http"
-            and scope["path"] == "/sparql"
-            and scope["method"] in ("GET", "HEAD")
-            and not scope.get("root_path")
-        ):
-            payload = self._cached(scope)
-            if payload is not None:
-                note("cache", "hit")
-                await _answer(payload, scope["method"] == "HEAD")(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
-
-    @staticmethod
-    def _cached(scope: Scope) -> Payload | None:
-        state = getattr(scope["app"].state, "osaamiskartta", None)
-        if state is None or state.pool is None or not state.result_cache.enabled:
-            return None
-        request = Request(scope)
-        headers = request.headers
-        if "content-length" in headers or "transfer-encoding" in headers:
-            return None  # the route reads (and limits) the body
-        key = _cache_key(scope, None, b"", headers.get("accept"), url_of(request, "sparql"))
-        cached: Payload | None = state.result_cache.get(state.pool.version, key)
-        return cached
+def cached_answer(scope: Scope) -> Response | None:
+    """The response to a GET or HEAD of /sparql whose answer the result cache holds, made by
+    the same code and with the same headers as the route's; None when it holds none."""
+    state = getattr(scope["app"].state, "osaamiskartta", None)
+    if state is None or state.pool is None or not state.result_cache.enabled:
+        return None
+    if scope.get("root_path"):
+        return None
+    request = Request(scope)
+    headers = request.headers
+    if "content-length" in headers or "transfer-encoding" in headers:
+        return None  # the route reads (and limits) the body
+    key = _cache_key(scope, None, b"", headers.get("accept"), url_of(request, "sparql"))
+    cached: Payload | None = state.result_cache.get(state.pool.version, key)
+    return None if cached is None else _answer(cached, scope["method"] == "HEAD")

@@ -307,9 +307,9 @@ def test_cheap_repeated_queries_skip_the_thread_and_still_follow_writes(
     """Once a named query ran in under OSAAMISKARTTA_INLINE_READS_BELOW_MS at this data
     version, it runs on the event loop; the answers are the same, and a write sends the next
     run back to a thread, which sees the write. With 0 every run takes a thread."""
-    service = service_factory(
-        load_dirs=[REPO / "ontology"], env={"OSAAMISKARTTA_INLINE_READS_BELOW_MS": below_ms}
-    )
+    # The answer cache off: otherwise the repeated requests never reach the query.
+    env = {"OSAAMISKARTTA_INLINE_READS_BELOW_MS": below_ms, "OSAAMISKARTTA_RESULT_CACHE_BYTES": "0"}
+    service = service_factory(load_dirs=[REPO / "ontology"], env=env)
     network = "http://example.org/id/network/uusi"
     url = f"{service.url}/api/queries/network-members"
 

@@ -149,3 +149,95 @@ def test_a_zero_budget_turns_the_cache_off(tmp_path: Path) -> None:
         assert counts(service) == (0, 0)
     finally:
         service.stop()
+
+
+def named_counts(service: Service) -> tuple[int, int]:
+    """The named-answer cache's hits and misses from /metrics."""
+    text = httpx.get(f"{service.url}/metrics").text
+    pattern = r"^osaamiskartta_named_answer_cache_(hits|misses)_total (\S+)$"
+    found = dict(re.findall(pattern, text, re.M))
+    return int(float(found.get("hits", "0"))), int(float(found.get("misses", "0")))
+
+
+def add_member(service: Service, network: str, member: str) -> None:
+    update(
+        service,
+        f"INSERT DATA {{ GRAPH <{GRAPH}-named> {{ <{network}> "
+        f"a <{ORG}OrganizationalCollaboration> ; <{ORG}hasMember> <{member}> }} }}",
+    )
+
+
+def members(service: Service, network: str, **headers: str) -> httpx.Response:
+    r = httpx.get(
+        f"{service.url}/api/queries/network-members",
+        params={"network": network, "lang": "fi", "limit": "1"},
+        headers=headers,
+    )
+    assert r.status_code == 200, r.text
+    return r
+
+
+def test_a_repeated_named_query_is_answered_from_the_cache_until_a_write(
+    cached: Service,
+) -> None:
+    network = f"{EX}network-named"
+    add_member(cached, network, f"{EX}a")
+    add_member(cached, network, f"{EX}b")
+    hits, misses = named_counts(cached)
+    first = members(cached, network)
+    assert named_counts(cached) == (hits, misses + 1)
+    again = members(cached, network)
+    assert named_counts(cached) == (hits + 1, misses + 1)
+    assert again.content == first.content
+    for header in ("content-type", "link", "vary", "etag", "last-modified", "cache-control"):
+        assert again.headers[header] == first.headers[header], header
+    assert 'rel="next"' in first.headers["link"]  # a page of one of two members
+    revalidated = httpx.get(
+        f"{cached.url}/api/queries/network-members",
+        params={"network": network, "lang": "fi", "limit": "1"},
+        headers={"If-None-Match": first.headers["etag"]},
+    )
+    assert revalidated.status_code == 304 and revalidated.content == b""
+    head = httpx.head(
+        f"{cached.url}/api/queries/network-members",
+        params={"network": network, "lang": "fi", "limit": "1"},
+    )
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-type"] == first.headers["content-type"]
+    # A write: the next answer is the query's again, and sees it.
+    update(
+        cached,
+        f"DELETE DATA {{ GRAPH <{GRAPH}-named> {{ <{network}> <{ORG}hasMember> <{EX}a> }} }}",
+    )
+    after = members(cached, network)
+    assert [r["member"] for r in after.json()["records"]] == [f"{EX}b"]
+    assert 'rel="next"' not in after.headers["link"]
+
+
+def test_named_answers_differ_by_format_language_and_host(cached: Service) -> None:
+    network = f"{EX}network-variants"
+    add_member(cached, network, f"{EX}c")
+    variants = [
+        {},
+        {"Accept": "text/csv"},
+        {"Accept": JSON},
+        {"Accept-Language": "en"},
+        {"Host": "osaamiskartta.example.org"},
+    ]
+    first = [members(cached, network, **headers) for headers in variants]
+    hits, misses = named_counts(cached)
+    again = [members(cached, network, **headers) for headers in variants]
+    assert named_counts(cached) == (hits + len(variants), misses)
+    assert [r.content for r in again] == [r.content for r in first]
+    assert first[1].content.startswith(b"network,") and first[2].json()["head"]["vars"]
+    assert "osaamiskartta.example.org" in first[4].headers["link"]
+    assert "osaamiskartta.example.org" not in again[0].headers["link"]
+
+
+def test_refused_named_queries_are_not_kept(cached: Service) -> None:
+    hits, misses = named_counts(cached)
+    for _ in range(2):
+        r = httpx.get(f"{cached.url}/api/queries/network-members", params={"network": "x y"})
+        assert r.status_code == 400
+        assert httpx.get(f"{cached.url}/api/queries/no-such-query").status_code == 404
+    assert named_counts(cached) == (hits, misses)

@@ -1,0 +1,44 @@
+"""Answers served before routing: a GET or HEAD of /sparql or of a named query whose answer
+is cached until the next write is answered here, by the same code and with the same headers as
+its route (the caching, CORS and access-log middlewares still wrap it). Routing, FastAPI's
+request handling and the query-string parse cost more than the rest of a cached answer.
+
+Reading /sparql and the named queries needs no rights; were rights ever required, they would have
+to be checked here too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from service.request_facts import note
+from service.routes import named_queries, sparql
+
+# Path (or path prefix, ending in /) -> the lookup of a cached answer to it.
+_LOOKUPS: dict[str, Callable[[Scope], Response | None]] = {
+    "/sparql": sparql.cached_answer,
+    named_queries.ANSWERS_PREFIX: named_queries.cached_answer,
+}
+
+
+class CachedAnswers:
+    """ASGI middleware answering cached reads before routing."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
+            path: str = scope["path"]
+            lookup = _LOOKUPS.get(path)
+            if lookup is None and path.startswith(named_queries.ANSWERS_PREFIX):
+                lookup = _LOOKUPS[named_queries.ANSWERS_PREFIX]
+            response = lookup(scope) if lookup is not None else None
+            if response is not None:
+                note("cache", "hit")
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
