@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Hashable
-from typing import TypeVar
+from functools import cache
+from typing import TypeVar, cast
 
 from service.executor import Executor
 from service.publishing.version import DataVersion, VersionedMemo
@@ -33,6 +34,13 @@ def _timed(fn: Callable[..., T], *args: object) -> tuple[T, float]:
     start = time.thread_time()
     result = fn(*args)
     return result, time.thread_time() - start
+
+
+@cache
+def _reads_at_once(kind: type) -> bool:
+    """Whether stores of this class read in this process (a Protocol's isinstance check walks
+    the class each time: once per class is enough)."""
+    return issubclass(kind, ReadingAtOnce)
 
 
 class CheapReads:
@@ -50,8 +58,8 @@ class CheapReads:
     async def run(self, kind: Hashable, store: Store, fn: Callable[..., T], *args: object) -> T:
         at = self._last.now()
         last = self._last.get(kind)
-        if last is not None and last < self._below and isinstance(store, ReadingAtOnce):
-            with store.reading_at_once() as reading:
+        if last is not None and last < self._below and _reads_at_once(type(store)):
+            with cast(ReadingAtOnce, store).reading_at_once() as reading:
                 if reading:
                     result, seconds = _timed(fn, *args)
                     self.inline += 1
