@@ -89,7 +89,11 @@ def synth_file(triples: int, seed: int = 1) -> Path:
 
 
 def load_dirs(synth: Path) -> list[Path]:
-    """The directories the service loads: the model and real data, plus the synthetic file's."""
+    """The directories the service loads: the model and real data, plus the synthetic file's.
+
+    ``synth`` is the file: its directory's parent holds every size's data and the stores."""
+    if not synth.is_file():
+        raise ValueError(f"{synth} is not a synthetic data file")
     return [ROOT / d for d in MODEL_DIRS] + [synth.parent]
 
 
