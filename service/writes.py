@@ -20,6 +20,7 @@ from service.errors import Forbidden, ShapeViolation
 from service.store.base import (
     BulkLoading,
     Change,
+    DifferenceWriting,
     FileLoad,
     GraphChange,
     GraphDrop,
@@ -177,7 +178,10 @@ class Writer:
         triples are read back (the graphs' blank-node triples after the write, less those
         before), the rest is as computed."""
         if self.store.keeps_blank_nodes:
-            self.store.apply(changes)
+            if isinstance(self.store, DifferenceWriting) and _smaller_as_difference(changes, delta):
+                self.store.apply_difference(delta.removed, delta.added, _graphs_after(changes))
+            else:
+                self.store.apply(changes)
             return delta
         graphs = {q.graph_name for q in delta.added if has_blank_node(q.triple)}
         before = {graph: _blank_quads(self.store, graph) for graph in graphs}
@@ -272,6 +276,22 @@ class Writer:
             elif isinstance(change, GraphDrop):
                 (dropped if exists else missing).append(change.graph)
         return tuple(created), tuple(dropped), tuple(missing)
+
+
+def _smaller_as_difference(changes: Sequence[Change], delta: Delta) -> bool:
+    """True when writing the delta's quads writes fewer than the changes would (a graph
+    replaced by nearly the same triples), and the delta names no blank node (DELETE DATA
+    cannot, and INSERT DATA would relabel them)."""
+    written = sum(len(c.triples) for c in changes if isinstance(c, GraphChange))
+    if len(delta.added) + len(delta.removed) >= written:
+        return False
+    return not any(has_blank_node(q.triple) for q in (*delta.added, *delta.removed))
+
+
+def _graphs_after(changes: Sequence[Change]) -> dict[str, bool]:
+    """Whether each named graph the changes name exists after them (the last change decides:
+    a replacement or addition leaves its graph, even empty; a drop removes it)."""
+    return {c.graph: isinstance(c, GraphChange) for c in changes if c.graph is not None}
 
 
 def _blank_quads(store: Store, graph: ox.NamedNode | ox.DefaultGraph) -> set[ox.Quad]:

@@ -6,7 +6,7 @@ An implementation may be embedded (oxigraph.py) or a remote SPARQL 1.1 endpoint.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -197,6 +197,23 @@ class BulkLoading(Protocol):
     def load_file(self, load: FileLoad) -> None:
         """Load the file into its graph (created even when the file has no triples); raises
         SyntaxProblem when it does not parse, after which the graph may hold part of it."""
+        ...
+
+
+@runtime_checkable
+class DifferenceWriting(Protocol):
+    """A store that can write a change as the exact quads it removes and adds. Replacing a big
+    graph whose content barely changed (a data file loaded again) then writes a few quads
+    instead of deleting and inserting the whole graph."""
+
+    def apply_difference(
+        self,
+        removed: Collection[Quad],
+        added: Collection[Quad],
+        graphs: Mapping[str, bool],
+    ) -> None:
+        """Remove and add the quads (none with a blank node), and make each named graph in
+        ``graphs`` exist (True, even empty) or not (False), as one atomic write."""
         ...
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from types import EllipsisType
@@ -260,6 +261,27 @@ class OxigraphStore:
                     if self._store.contains_named_graph(stage):
                         self._store.remove_graph(stage)
 
+    def apply_difference(
+        self,
+        removed: Collection[ox.Quad],
+        added: Collection[ox.Quad],
+        graphs: Mapping[str, bool],
+    ) -> None:
+        # One update, so one transaction: on disk, each quad written costs far more than the
+        # update's text, and a graph replaced by nearly the same triples changes a few.
+        operations: list[str] = []
+        if removed:
+            operations.append(f"DELETE DATA {{\n{_data_block(removed)}\n}}")
+        if added:
+            operations.append(f"INSERT DATA {{\n{_data_block(added)}\n}}")
+        for graph, exists in graphs.items():
+            verb = "CREATE" if exists else "DROP"
+            operations.append(f"{verb} SILENT GRAPH {ox.NamedNode(graph)}")
+        if not operations:
+            return
+        with self._gate.closed():
+            self._store.update(" ;\n".join(operations))
+
     def load_file(self, load: FileLoad) -> None:
         """Load a file with pyoxigraph's bulk loader: parsed natively, written straight into new
         files of the database, never held whole in memory (see ``BulkLoading``)."""
@@ -345,6 +367,19 @@ class OxigraphStore:
     def close(self) -> None:
         if self.path is not None:
             self._store.flush()
+
+
+def _data_block(quads: Collection[ox.Quad]) -> str:
+    """The body of an INSERT DATA or DELETE DATA: the quads as N-Triples, graph by graph."""
+    by_graph: defaultdict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, list[ox.Triple]]
+    by_graph = defaultdict(list)
+    for quad in quads:
+        by_graph[quad.graph_name].append(quad.triple)
+    parts = []
+    for graph, triples in by_graph.items():
+        body = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
+        parts.append(body if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph} {{\n{body}}}")
+    return "\n".join(parts)
 
 
 def open_store(location: str) -> OxigraphStore:
