@@ -15,6 +15,7 @@ from service.validation.neighbourhood import (
     SUBCLASS_OF,
     focus_nodes,
     focus_seeds,
+    retyped,
     seeds,
     subgraph,
 )
@@ -109,7 +110,7 @@ class QualityGate:
             model = self.model()
             after = self.reads(delta if pending else None)
             changed = seeds(visible)
-            focus = focus_nodes(focus_seeds(visible, model), after, model)
+            focus = focus_nodes(focus_seeds(visible, model), after, model, retyped(visible))
             report = run_shacl(subgraph(focus, after, model, self.hierarchy()), model, focus)
             blocking = not report.conforms and self.store_has_violations
             reached = {

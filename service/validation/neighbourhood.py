@@ -50,15 +50,35 @@ def focus_seeds(delta: Delta, model: ShapesModel) -> set[Node]:
     )
 
 
-def focus_nodes(start: set[Node], reads: DataReads, model: ShapesModel) -> set[Node]:
-    """The seeds and every node within the shapes' reach of them."""
+def retyped(delta: Delta) -> set[Node]:
+    """The nodes whose rdf:type triples the change adds or removes."""
+    return _nodes(q.subject for q in delta.added | delta.removed if q.predicate == RDF_TYPE)
+
+
+def focus_nodes(
+    start: set[Node], reads: DataReads, model: ShapesModel, retyped: set[Node] = frozenset()
+) -> set[Node]:
+    """The seeds and every node whose shapes read, within their reach, what changed.
+
+    From a changed node, a referrer is followed when its shapes read the node's triples
+    (``sh:node``, a qualified value shape, a longer path), or only its type when the change
+    touched the type (``sh:class``); the nodes reached this way have no changed triples of
+    their own, so from them only readers of triples are followed.
+    """
     focus = set(start)
     frontier = set(start)
     for _ in range(model.depth):
         found: set[Node] = set()
         for node in frontier:
-            incoming = reads.triples(None, None, node)
-            found |= _nodes(t.subject for t in incoming if t.predicate in model.forward)
+            if node in retyped:
+                followed = model.reads_triples | model.reads_type
+                incoming = reads.triples(None, None, node)
+            else:
+                # Looked up per predicate: a shared node (a source document, a sector) has an
+                # incoming triple from nearly everything, and almost none of them read it.
+                followed = model.reads_triples
+                incoming = {t for p in followed for t in reads.triples(None, p, node)}
+            found |= _nodes(t.subject for t in incoming if t.predicate in followed)
             outgoing = reads.triples(node, None, None)
             found |= _nodes(t.object for t in outgoing if t.predicate in model.inverse)
         frontier = found - focus

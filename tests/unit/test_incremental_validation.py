@@ -119,3 +119,43 @@ def test_incremental_verdict_equals_full_validation(
     full = full_validation(gate, delta)
     assert incremental.conforms == (not full)
     assert {f.key() for f in incremental.violations} == full
+
+
+SAVONIA = ox.NamedNode(ID + "organisation/savonia-amk")
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+
+
+def _own(gate: QualityGate, subject: ox.NamedNode, predicate: ox.NamedNode) -> frozenset[ox.Quad]:
+    return frozenset(q for q in gate.store.match(subject, predicate, None, ...) if gate._judged(q))
+
+
+DOCUMENT = ox.NamedNode(ID + "document/elo-pohjois-savo")
+
+
+def _renamed(label: object) -> ox.Literal:
+    assert isinstance(label, ox.Literal)
+    return ox.Literal(f"{label.value} (2)", language=label.language)
+
+
+def test_a_label_edit_reaches_no_referrer(gate: QualityGate) -> None:
+    """Everything from the source document cites it (dct:source), and the shapes read at most
+    its type: renaming it validates it alone."""
+    old = _own(gate, DOCUMENT, PREF_LABEL)
+    assert old
+    new = frozenset(ox.Quad(DOCUMENT, PREF_LABEL, _renamed(q.object), q.graph_name) for q in old)
+    referrers = {q.subject for q in gate.store.match(None, None, DOCUMENT, ...)}
+    assert len(referrers) > 50
+    report = gate.validate(Delta(new, old), pending=True)
+    assert report.conforms
+    assert report.focus_count == 1
+
+
+def test_a_type_change_reaches_the_referrers_that_check_it(gate: QualityGate) -> None:
+    """Without its types the institution is no agent: the membership naming it as a member
+    (sh:node oks:Agent, a check of the member's class) breaks, as full validation finds."""
+    delta = Delta(frozenset(), _own(gate, SAVONIA, RDF_TYPE))
+    report = gate.validate(delta, pending=True)
+    foci = {str(f.focus) for f in report.violations}
+    assert ID + "membership/jory-savonia-amk" in foci
+    assert {f.key() for f in report.violations} == full_validation(gate, delta)
