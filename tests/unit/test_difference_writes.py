@@ -103,7 +103,7 @@ def test_a_graph_replaced_by_other_triples_is_written_whole(
 def test_blank_nodes_in_the_difference_take_the_whole_write(
     stores: tuple[CountingStore, OxigraphStore],
 ) -> None:
-    counted, reference = stores
+    counted, _ = stores
     anonymous = ox.Triple(ox.BlankNode(), LABEL, ox.Literal("Nimetön", language="fi"))
     changes = [GraphChange(BIG, (*labels(500), anonymous), replace=True)]
     written(counted, changes)
