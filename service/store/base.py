@@ -218,6 +218,20 @@ class DifferenceWriting(Protocol):
 
 
 @runtime_checkable
+class MatchingPredicates(Protocol):
+    """A store that matches several predicates in one read. A remote engine then answers one
+    request where ``match`` would take one per predicate (the quality gate asks, for each node
+    a change reaches, which of a few predicates point at it)."""
+
+    def match_predicates(
+        self, predicates: Collection[NamedNode], obj: NamedNode | BlankNode | Literal
+    ) -> list[Quad]:
+        """The quads of every graph whose predicate is one of ``predicates`` and whose object
+        is ``obj``."""
+        ...
+
+
+@runtime_checkable
 class ReadingAtOnce(Protocol):
     """A store whose reads are calls into this process (no network): a read known to be cheap
     may run on the event loop, provided it can start without waiting for a write."""

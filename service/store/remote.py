@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from contextlib import AbstractContextManager
 from functools import cache
 from importlib.resources import files
@@ -143,13 +143,17 @@ class RemoteStore:
         obj: Object | None = None,
         graph: str | EllipsisType | None = ...,
     ) -> list[ox.Quad]:
-        key = (subject, predicate, obj, graph)
+        return self._cached((subject, predicate, obj, graph), self._match)
+
+    def _cached(self, key: tuple, read: Callable[..., list[ox.Quad]]) -> list[ox.Quad]:
+        """``read(*key)``, or its answer kept from less than CACHE_TTL ago when nothing was
+        written since."""
         with self._graphs_lock:
             cached = self._matches.get(key)
             generation = self._generation
         if cached is not None and time.monotonic() - cached[0] < CACHE_TTL:
             return list(cached[1])
-        quads = self._match(subject, predicate, obj, graph)
+        quads = read(*key)
         with self._graphs_lock:
             if len(self._matches) >= CACHE_ENTRIES:
                 self._matches.clear()
@@ -182,6 +186,30 @@ class RemoteStore:
             quads.append(ox.Quad(*self._triple(row, positions), graph_name))
         if graph is ... and self.default_graph is None:
             quads += self._match(subject, predicate, obj, None)
+        return quads
+
+    def match_predicates(self, predicates: Collection[ox.NamedNode], obj: Object) -> list[ox.Quad]:
+        """One request per kind of graph (named, and the engine's own default graph when it
+        has one) instead of one per predicate; kept like ``match``'s answers."""
+        return self._cached((frozenset(predicates), obj), self._match_predicates)
+
+    def _match_predicates(self, predicates: frozenset[ox.NamedNode], obj: Object) -> list[ox.Quad]:
+        if not predicates:
+            return []
+        positions = {"?s": None, "?p": None, "?o": obj}
+        values = " ".join(self.dialect.term(p) for p in sorted(predicates, key=str))
+        quads: list[ox.Quad] = []
+        named = self._pattern(rq("match_named_predicates"), positions)
+        for row in self._select(named.replace("PREDICATES", values)):
+            name = row["g"]["value"]
+            if name != self.default_graph and self.dialect.is_system_graph(name):
+                continue
+            graph_name = ox.DefaultGraph() if name == self.default_graph else ox.NamedNode(name)
+            quads.append(ox.Quad(*self._triple(row, positions), graph_name))
+        if self.default_graph is None:
+            default = self._pattern(rq("match_default_predicates"), positions)
+            for row in self._select(default.replace("PREDICATES", values)):
+                quads.append(ox.Quad(*self._triple(row, positions), ox.DefaultGraph()))
         return quads
 
     def _whole(self, graph: str | EllipsisType | None) -> list[ox.Quad]:

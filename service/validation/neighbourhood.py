@@ -77,7 +77,7 @@ def focus_nodes(
                 # Looked up per predicate: a shared node (a source document, a sector) has an
                 # incoming triple from nearly everything, and almost none of them read it.
                 followed = model.reads_triples
-                incoming = {t for p in followed for t in reads.triples(None, p, node)}
+                incoming = reads.pointing_at(node, followed)
             found |= _nodes(t.subject for t in incoming if t.predicate in followed)
             outgoing = reads.triples(node, None, None)
             found |= _nodes(t.object for t in outgoing if t.predicate in model.inverse)
@@ -105,7 +105,7 @@ def subgraph(
             # Only inverse paths read incoming triples: look those predicates up directly
             # rather than scanning everything that points at the node (a shared node such as
             # the source document has an incoming triple from nearly every resource).
-            incoming = {t for p in model.inverse for t in reads.triples(None, p, node)}
+            incoming = reads.pointing_at(node, model.inverse)
             triples |= incoming
             reached |= _nodes(t.subject for t in incoming)
         seen |= frontier

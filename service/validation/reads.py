@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import pyoxigraph as ox
 
-from service.store.base import Store
+from service.store.base import MatchingPredicates, Store
 from service.validation.delta import Delta
 
 Subject = ox.NamedNode | ox.BlankNode
@@ -30,6 +30,7 @@ class DataReads:
             for key in (("s", quad.subject), ("p", quad.predicate), ("o", quad.object)):
                 self._added.setdefault(key, []).append(quad)
         self._removed = pending.removed if pending else frozenset()
+        self._matches_predicates = isinstance(store, MatchingPredicates)
 
     def _visible(self, quad: ox.Quad) -> bool:
         graph = quad.graph_name
@@ -62,5 +63,20 @@ class DataReads:
                 and (obj is None or q.object == obj)
                 and self._visible(q)
             ):
+                found.add(q.triple)
+        return found
+
+    def pointing_at(self, obj: Object, predicates: Collection[ox.NamedNode]) -> set[ox.Triple]:
+        """The visible triples whose object is ``obj`` and whose predicate is one of
+        ``predicates`` (one read on a store that matches several predicates at once)."""
+        if not predicates:
+            return set()
+        if self._matches_predicates:
+            quads = self._store.match_predicates(predicates, obj)  # type: ignore[attr-defined]
+        else:
+            quads = [q for p in predicates for q in self._store.match(None, p, obj, ...)]
+        found = {q.triple for q in quads if q not in self._removed and self._visible(q)}
+        for q in self._added.get(("o", obj), []):
+            if q.predicate in predicates and self._visible(q):
                 found.add(q.triple)
         return found

@@ -6,10 +6,14 @@ import hashlib
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 
+from service.settings import Settings
+from service.store.remote import open_remote
 from tests.conftest import Service
 from tests.model import SHAPE_FIXTURES
+from tests.remote.conftest import remote_environment
 from tests.remote.virtuoso import Virtuoso
 
 BASE = "https://w3id.org/osaamiskartta/"
@@ -271,3 +275,26 @@ def test_blank_nodes_written_to_virtuoso_are_searched_and_inferred(on_virtuoso: 
             FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?q ?r }} FILTER(?g != {inferred}) }} }}""",
     )
     assert dangling == []
+
+
+def test_several_predicates_pointing_at_a_node_are_read_in_one_request(
+    on_virtuoso: Service, virtuoso: Virtuoso
+) -> None:
+    """What the quality gate asks of each node a change reaches: the same quads as asking
+    predicate by predicate, in one request."""
+    store = open_remote(Settings.from_env(remote_environment(virtuoso)))
+    jory = ox.NamedNode(JORY)
+    predicates = [
+        ox.NamedNode("http://www.w3.org/ns/org#organization"),
+        ox.NamedNode("http://www.w3.org/ns/org#subOrganizationOf"),
+        ox.NamedNode("http://www.w3.org/ns/org#memberOf"),
+    ]
+    one_by_one = {q for p in predicates for q in store.match(None, p, jory, ...)}
+    sent = []
+    query = store.client.query
+    store.client.query = lambda text: sent.append(text) or query(text)  # type: ignore[method-assign]
+    together = store.match_predicates(predicates, jory)
+    assert len(sent) == 1
+    assert set(together) == one_by_one
+    assert len(together) == len(one_by_one) > 5
+    assert store.match_predicates([], jory) == []
