@@ -71,7 +71,7 @@ def _engine_text(query: NamedQuery, params: dict[str, str]) -> str:
 # Queries slower than this on the engine are measured once; a query whose previous size,
 # scaled by the size ratio, predicts more than SKIP_AFTER is not run at the larger size.
 SLOW = 5.0
-SKIP_AFTER = 30.0
+SKIP_AFTER = 60.0
 _seen: dict[str, tuple[int, float]] = {}
 
 
