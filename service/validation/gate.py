@@ -4,6 +4,7 @@ of the resulting store would, and refuses the write when a Violation would remai
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -13,6 +14,7 @@ from service.validation.delta import Delta
 from service.validation.model import ShapesModel
 from service.validation.neighbourhood import (
     SUBCLASS_OF,
+    Node,
     focus_nodes,
     focus_seeds,
     retyped,
@@ -110,8 +112,16 @@ class QualityGate:
             model = self.model()
             after = self.reads(delta if pending else None)
             changed = seeds(visible)
-            focus = focus_nodes(focus_seeds(visible, model), after, model, retyped(visible))
-            report = run_shacl(subgraph(focus, after, model, self.hierarchy()), model, focus)
+            reclassed = any(q.predicate == SUBCLASS_OF for q in visible.added | visible.removed)
+            if reclassed:
+                # A class moved in the hierarchy changes what sh:class accepts of every
+                # instance of it: everything is validated, with the hierarchy as it would be.
+                self._hierarchy = None
+                focus = {t.subject for t in after.triples()}
+                report = _in_batches(focus, after, model, _hierarchy_of(after))
+            else:
+                focus = focus_nodes(focus_seeds(visible, model), after, model, retyped(visible))
+                report = run_shacl(subgraph(focus, after, model, self.hierarchy()), model, focus)
             blocking = not report.conforms and self.store_has_violations
             reached = {
                 f.focus
@@ -122,12 +132,8 @@ class QualityGate:
                 return report
             before = self.reads(None if pending else _inverse(delta))
             recheck = focus if blocking else {to_oxigraph(n) for n in reached}
-            known = {
-                f.key()
-                for f in run_shacl(
-                    subgraph(recheck, before, model, self.hierarchy()), model, recheck
-                ).findings
-            }
+            hierarchy = _hierarchy_of(before) if reclassed else self.hierarchy()
+            known = {f.key() for f in _in_batches(recheck, before, model, hierarchy).findings}
             kept = tuple(
                 f
                 for f in report.findings
@@ -143,19 +149,36 @@ class QualityGate:
         with self.lock:
             model = self.model()
             reads = self.reads()
-            nodes = sorted({q.subject for q in self.store.match() if self._judged(q)}, key=str)
-            findings: list[Finding] = []
-            for start in range(0, len(nodes), batch):
-                chunk = set(nodes[start : start + batch])
-                part = run_shacl(subgraph(chunk, reads, model, self.hierarchy()), model, chunk)
-                findings.extend(part.findings)
-            report = Report(tuple(findings), len(nodes))
+            nodes = {q.subject for q in self.store.match() if self._judged(q)}
+            report = _in_batches(nodes, reads, model, self.hierarchy(), batch)
             self.store_has_violations = not report.conforms
             return report
 
     def _judged(self, quad: ox.Quad) -> bool:
         graph = quad.graph_name
         return not (isinstance(graph, ox.NamedNode) and self.roles.unjudged(graph.value))
+
+
+def _hierarchy_of(reads: DataReads) -> list[ox.Triple]:
+    """The rdfs:subClassOf triples as ``reads`` sees them (a pending change included)."""
+    return list(reads.triples(None, SUBCLASS_OF, None))
+
+
+def _in_batches(
+    nodes: Iterable[Node],
+    reads: DataReads,
+    model: ShapesModel,
+    hierarchy: list[ox.Triple],
+    batch: int = 2000,
+) -> Report:
+    """Validate ``nodes`` a batch at a time: the same results as validating them at once, in
+    bounded memory."""
+    ordered = sorted(nodes, key=str)
+    findings: list[Finding] = []
+    for start in range(0, len(ordered), batch):
+        chunk = set(ordered[start : start + batch])
+        findings.extend(run_shacl(subgraph(chunk, reads, model, hierarchy), model, chunk).findings)
+    return Report(tuple(findings), len(ordered))
 
 
 def _inverse(delta: Delta) -> Delta:

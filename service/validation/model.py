@@ -46,28 +46,33 @@ class ShapesModel:
     reads_type: frozenset[ox.NamedNode]
     inverse: frozenset[ox.NamedNode]
     depth: int
+    # A SPARQL constraint reads beyond $this's own triples: any triple, either way, may matter.
+    reads_anything: bool = False
 
     @classmethod
     def from_graph(cls, graph: Graph) -> ShapesModel:
         """Read the shapes once; pySHACL's shape objects are reused by every validation."""
+        reader = _ShapeReader(graph)
         reads: dict[URIRef, Reads] = {}
         inverse: set[URIRef] = set()
         longest = 1
         for shape, path in graph.subject_objects(SH.path):
-            at_end = _value_reads(graph, shape, frozenset({shape}))
+            at_end = reader.value_reads(shape, frozenset({shape}))
             longest = max(longest, _walk(graph, path, reads, inverse, False, at_end))
+        # Nested shapes (sh:node on a shape with paths, …) read further than their own path.
+        for shape in set(graph.subjects(SH.path)) | set(graph.subjects(SH.property)):
+            longest = max(longest, reader.hops(shape, frozenset()))
         # A focus is also a target when something points at it (sh:targetObjectsOf).
         inverse.update(o for o in graph.objects(None, SH.targetObjectsOf) if isinstance(o, URIRef))
-        if not _sparql_reads_only_this(graph):
-            # A SPARQL constraint that walks away from $this can read any node's triples.
-            reads = dict.fromkeys(reads, Reads.TRIPLES)
+        # A SPARQL constraint that walks away from $this can read any node's triples.
+        anything = not _sparql_reads_only_this(graph)
         shapes = ShapesGraph(graph)
         _ = shapes.shapes  # parse now, not during the first write
 
         def named(level: Reads) -> frozenset[ox.NamedNode]:
             return frozenset(ox.NamedNode(str(p)) for p, r in reads.items() if r == level)
 
-        # Nested shapes (sh:node, qualified value shapes) add one step beyond the longest path.
+        # One step of slack beyond the furthest read (the types of the last nodes reached).
         return cls(
             graph,
             shapes,
@@ -75,30 +80,82 @@ class ShapesModel:
             named(Reads.TYPE),
             frozenset(ox.NamedNode(str(p)) for p in inverse),
             longest + 1,
+            anything,
         )
 
 
-def _value_reads(graph: Graph, shape: Node, seen: frozenset[Node]) -> Reads:
-    """What ``shape``'s constraints read of the nodes they check (a property shape's value
-    nodes, a node shape's focus), its own path aside."""
-    if any(graph.value(shape, p) is not None for p in (SH.property, SH.sparql, SH.closed)):
-        return Reads.TRIPLES
-    found = Reads.TYPE if graph.value(shape, SH["class"]) is not None else Reads.NOTHING
-    applied = [s for p in _APPLIED_ONE for s in graph.objects(shape, p)]
-    applied += [
-        s for p in _APPLIED_LIST for ls in graph.objects(shape, p) for s in Collection(graph, ls)
-    ]
-    for inner in applied:
-        found = max(found, _applied_reads(graph, inner, seen))
-    return found
+# Constraints that read the checked node's own triples: paths, SPARQL, closedness, the pair
+# constraints (a node shape's sh:equals compares the node's values of a predicate), and a
+# disjointness flag, which applies sibling shapes to the same values.
+_READ_TRIPLES = (
+    SH.property,
+    SH.sparql,
+    SH.closed,
+    SH.equals,
+    SH.disjoint,
+    SH.lessThan,
+    SH.lessThanOrEquals,
+    SH.qualifiedValueShapesDisjoint,
+)
+# Recursive shapes read to any depth; the gate follows them this far.
+MAX_HOPS = 8
 
 
-def _applied_reads(graph: Graph, shape: Node, seen: frozenset[Node]) -> Reads:
-    """What a shape applied to a node (sh:node, sh:or, …) reads of it: a property shape
-    reads its triples."""
-    if shape in seen or graph.value(shape, SH.path) is not None:
-        return Reads.TRIPLES
-    return _value_reads(graph, shape, seen | {shape})
+class _ShapeReader:
+    """What shapes read of the nodes they check, and how far from them."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        # Parameters of SPARQL-based constraint components: their validators can read the
+        # value node's triples.
+        parameters = {
+            path
+            for component in graph.subjects(RDF.type, SH.ConstraintComponent)
+            for parameter in graph.objects(component, SH.parameter)
+            for path in graph.objects(parameter, SH.path)
+        }
+        self.triggers = (*_READ_TRIPLES, *parameters)
+
+    def value_reads(self, shape: Node, seen: frozenset[Node]) -> Reads:
+        """What ``shape``'s constraints read of the nodes they check (a property shape's value
+        nodes, a node shape's focus), its own path aside."""
+        graph = self.graph
+        if any(graph.value(shape, p) is not None for p in self.triggers):
+            return Reads.TRIPLES
+        found = Reads.TYPE if graph.value(shape, SH["class"]) is not None else Reads.NOTHING
+        for inner in self._applied(shape):
+            found = max(found, self._applied_reads(inner, seen))
+        return found
+
+    def _applied_reads(self, shape: Node, seen: frozenset[Node]) -> Reads:
+        """What a shape applied to a node (sh:node, sh:or, …) reads of it: a property shape
+        reads its triples."""
+        if shape in seen or self.graph.value(shape, SH.path) is not None:
+            return Reads.TRIPLES
+        return self.value_reads(shape, seen | {shape})
+
+    def _applied(self, shape: Node) -> list[Node]:
+        """The shapes ``shape`` applies to the nodes it checks (or to its path's values)."""
+        graph = self.graph
+        applied = [s for p in _APPLIED_ONE for s in graph.objects(shape, p)]
+        applied += [
+            s
+            for p in _APPLIED_LIST
+            for ls in graph.objects(shape, p)
+            for s in Collection(graph, ls)
+        ]
+        return applied
+
+    def hops(self, shape: Node, seen: frozenset[Node]) -> int:
+        """How many triples away from the node it checks ``shape`` reads, nested shapes
+        included (capped at MAX_HOPS for recursive shapes)."""
+        if shape in seen or len(seen) >= MAX_HOPS:
+            return MAX_HOPS
+        seen = seen | {shape}
+        path = self.graph.value(shape, SH.path)
+        steps = _walk(self.graph, path, {}, set(), False, Reads.NOTHING) if path is not None else 0
+        nested = [*self._applied(shape), *self.graph.objects(shape, SH.property)]
+        return min(MAX_HOPS, steps + max((self.hops(s, seen) for s in nested), default=0))
 
 
 def _walk(
@@ -133,9 +190,10 @@ def _walk(
         )
     for wrapper in _WRAPPERS:
         if (inner := graph.value(path, wrapper)) is not None:
-            # Repetition reads each reached node's triples, and can reach any depth; the
-            # caller's depth bound covers the usual cases.
-            return _walk(graph, inner, reads, inverse, inverted, Reads.TRIPLES) + 1
+            # Repetition reads each reached node's triples, and can reach any depth: followed
+            # as far as the gate follows anything.
+            steps = _walk(graph, inner, reads, inverse, inverted, Reads.TRIPLES)
+            return steps + 1 if wrapper == SH.zeroOrOnePath else max(steps + 1, MAX_HOPS)
     if graph.value(path, RDF.first) is not None:
         steps = list(Collection(graph, path))
         return sum(
@@ -148,12 +206,13 @@ def _walk(
 
 
 def _sparql_reads_only_this(graph: Graph) -> bool:
-    """True when every SPARQL constraint reads only triples whose subject is $this."""
+    """True when every SPARQL constraint and validator reads only triples whose subject is
+    $this."""
     prefixes = {
         str(graph.value(d, SH.prefix)): str(graph.value(d, SH.namespace))
         for d in graph.objects(None, SH.declare)
     }
-    for select in graph.objects(None, SH.select):
+    for select in [*graph.objects(None, SH.select), *graph.objects(None, SH.ask)]:
         try:
             algebra = prepareQuery(str(select), initNs=prefixes).algebra
         except Exception:  # an unreadable query is taken to read anything

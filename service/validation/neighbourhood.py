@@ -46,7 +46,7 @@ def focus_seeds(delta: Delta, model: ShapesModel) -> set[Node]:
     """
     changed = delta.added | delta.removed
     return _nodes(q.subject for q in changed) | _nodes(
-        q.object for q in changed if q.predicate in model.inverse
+        q.object for q in changed if model.reads_anything or q.predicate in model.inverse
     )
 
 
@@ -70,6 +70,11 @@ def focus_nodes(
     for _ in range(model.depth):
         found: set[Node] = set()
         for node in frontier:
+            if model.reads_anything:
+                incoming = reads.triples(None, None, node)
+                found |= _nodes(t.subject for t in incoming)
+                found |= _nodes(t.object for t in reads.triples(node, None, None))
+                continue
             if node in retyped:
                 followed = model.reads_triples | model.reads_type
                 incoming = reads.triples(None, None, node)
@@ -105,7 +110,11 @@ def subgraph(
             # Only inverse paths read incoming triples: look those predicates up directly
             # rather than scanning everything that points at the node (a shared node such as
             # the source document has an incoming triple from nearly every resource).
-            incoming = reads.pointing_at(node, model.inverse)
+            incoming = (
+                reads.triples(None, None, node)
+                if model.reads_anything
+                else reads.pointing_at(node, model.inverse)
+            )
             triples |= incoming
             reached |= _nodes(t.subject for t in incoming)
         seen |= frontier
