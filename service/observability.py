@@ -105,6 +105,11 @@ class _PoolCollector(Collector):
             "Query workers killed and replaced",
             value=self.stats.restarts,
         )
+        yield CounterMetricFamily(
+            "osaamiskartta_queries_abandoned",
+            "Queries stopped because their client closed the connection",
+            value=self.stats.abandoned,
+        )
 
 
 class _ResultCacheCollector(Collector):

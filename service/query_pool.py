@@ -44,6 +44,9 @@ from service.writes import Write, WriteContext, WriteResult
 log = logging.getLogger("uvicorn.error")
 _FORMATS = {fmt.name: fmt for formats in FORMATS_BY_KIND.values() for fmt in formats}
 _READY_TIMEOUT = 60.0
+# A query whose client left is stopped (its worker killed and replaced) when it has run this
+# long; a shorter one is let finish.
+STOP_LEFT_AFTER = 1.0
 
 
 @dataclass(eq=False)
@@ -90,6 +93,7 @@ class PoolStats:
 
     timeouts: int = 0
     restarts: int = 0
+    abandoned: int = 0
     snapshots: int = 0
 
 
@@ -294,6 +298,13 @@ class QueryPool:
         worker.transport.writelines(frame)
         try:
             status, first, second = await reply
+        except asyncio.CancelledError:
+            # The client left: a query that has run a while is stopped rather than left to
+            # hold the worker for an answer nobody reads; a short one finishes and frees it.
+            if worker.reply is reply and time.perf_counter() - started > STOP_LEFT_AFTER:
+                self.stats.abandoned += 1
+                self._retire(worker, ("problem", QueryTimeout("the client left").problem(), {}))
+            raise
         finally:
             note("query_seconds", round(time.perf_counter() - started, 6))
         if status == "ok":

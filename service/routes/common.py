@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from fastapi import Request, Response
 from starlette.requests import ClientDisconnect
@@ -85,6 +88,32 @@ async def read_body(request: Request, limit: int) -> bytes:
         # answer (which it will not read) is a 400 in the access log, not a server error.
         raise BadRequest("the client closed the connection before the body was complete") from exc
     return b"".join(chunks)
+
+
+T = TypeVar("T")
+
+
+async def unless_client_leaves(request: Request, work: Awaitable[T]) -> T | None:
+    """The result of ``work``, or None when the client closes the connection first: ``work``
+    is then cancelled, since nobody would read its answer (a query still waiting for a worker
+    leaves the queue, one running long has its worker stopped)."""
+    task = asyncio.ensure_future(work)
+    watch = asyncio.ensure_future(_disconnected(request))
+    try:
+        await asyncio.wait((task, watch), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        watch.cancel()
+    if task.done():
+        return task.result()
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    return None
+
+
+async def _disconnected(request: Request) -> None:
+    """Returns when the client has closed the connection (the body, if any, read before)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 def params(request: Request) -> tuple[tuple[str, str], ...]:

@@ -19,7 +19,14 @@ from service.nesting import check_nesting
 from service.outbound import check_outbound
 from service.pages import query_page
 from service.request_facts import note
-from service.routes.common import app_state, params, read_body, url_of, write_response
+from service.routes.common import (
+    app_state,
+    params,
+    read_body,
+    unless_client_leaves,
+    url_of,
+    write_response,
+)
 from service.settings import Settings
 from service.sparql.conneg import negotiate, prefers
 from service.sparql.description import DESCRIPTION_FORMATS, render_description
@@ -34,6 +41,9 @@ from service.sparql.protocol import (
 )
 
 router = APIRouter()
+# The status the access log records for a query whose client left before its answer (nginx's
+# convention; nobody receives it).
+CLIENT_CLOSED_REQUEST = 499
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
 
 
@@ -104,7 +114,13 @@ async def _handle(request: Request, *, accepts_queries: bool) -> Response:
             _check_query(op.query, state.settings)
             if key is not None:
                 cache.miss()
-            payload = await pool.run(op, accept, endpoint, caps(state.settings))
+            answer = await unless_client_leaves(
+                request, pool.run(op, accept, endpoint, caps(state.settings))
+            )
+            if answer is None:
+                note("client", "gone")
+                return Response(status_code=CLIENT_CLOSED_REQUEST)
+            payload = answer
             if key is not None:
                 size = len(request.scope["query_string"]) + len(body) + len(accept or "")
                 cache.put(version, key, payload, size + len(endpoint))

@@ -92,6 +92,39 @@ def test_runaway_query_is_stopped_with_503_and_its_worker_replaced(limited: Serv
     assert ask(limited).json()["boolean"] is True  # and after
 
 
+def counter(service: Service, name: str) -> float:
+    """A counter's value from /metrics."""
+    for line in httpx.get(f"{service.url}/metrics").text.splitlines():
+        if line.startswith(f"{name} "):
+            return float(line.split()[1])
+    raise AssertionError(f"{name} is not in /metrics")
+
+
+def test_queries_whose_clients_left_stop_and_leave_the_queue(limited: Service) -> None:
+    """Four runaway queries for two workers, each client giving up after 1.5 s: the two
+    running are stopped then (before the 2 s limit), the two queued never start, and the
+    next query is answered at once."""
+    abandoned = counter(limited, "osaamiskartta_queries_abandoned_total")
+    timeouts = counter(limited, "osaamiskartta_query_timeouts_total")
+
+    def give_up() -> None:
+        with pytest.raises(httpx.ReadTimeout):
+            httpx.get(f"{limited.url}/sparql", params={"query": RUNAWAY}, timeout=1.5)
+
+    clients = [threading.Thread(target=give_up) for _ in range(4)]
+    for client in clients:
+        client.start()
+    for client in clients:
+        client.join()
+    started = time.monotonic()
+    assert ask(limited).json()["boolean"] is True
+    assert time.monotonic() - started < 1.5
+    time.sleep(2.5)  # past the time limit: a query still running would have been stopped by now
+    assert counter(limited, "osaamiskartta_queries_abandoned_total") == abandoned + 2
+    assert counter(limited, "osaamiskartta_query_timeouts_total") == timeouts
+    assert len(children(limited.process.pid)) == 2
+
+
 def test_answer_with_more_rows_than_the_cap_is_refused_in_every_format(limited: Service) -> None:
     numbers = " ".join(str(i) for i in range(30))
     query = f"SELECT ?n WHERE {{ VALUES ?n {{ {numbers} }} }}"  # 30 short rows
