@@ -171,21 +171,12 @@ class RemoteStore:
         positions = {"?s": subject, "?p": predicate, "?o": obj}
         if subject is None and predicate is None and obj is None:
             return self._whole(graph)
-        quads: list[ox.Quad] = []
         if graph is None and self.default_graph is None:
-            for row in self._select(self._pattern(rq("match_default"), positions)):
-                quads.append(ox.Quad(*self._triple(row, positions), ox.DefaultGraph()))
-            return quads
+            return self._from_default(rq("match_default"), positions)
         graph_iri = self.default_graph if graph is None else graph
-        fixed = {"?g": ox.NamedNode(graph_iri)} if isinstance(graph_iri, str) else {}
-        for row in self._select(self._pattern(rq("match_named"), {**positions, **fixed})):
-            name = graph_iri if isinstance(graph_iri, str) else row["g"]["value"]
-            if name != self.default_graph and self.dialect.is_system_graph(name):
-                continue
-            graph_name = ox.DefaultGraph() if name == self.default_graph else ox.NamedNode(name)
-            quads.append(ox.Quad(*self._triple(row, positions), graph_name))
+        quads = self._from_named(rq("match_named"), positions, graph_iri)
         if graph is ... and self.default_graph is None:
-            quads += self._match(subject, predicate, obj, None)
+            quads += self._from_default(rq("match_default"), positions)
         return quads
 
     def match_predicates(self, predicates: Collection[ox.NamedNode], obj: Object) -> list[ox.Quad]:
@@ -198,19 +189,32 @@ class RemoteStore:
             return []
         positions = {"?s": None, "?p": None, "?o": obj}
         values = " ".join(self.dialect.term(p) for p in sorted(predicates, key=str))
+        named = rq("match_named_predicates").replace("PREDICATES", values)
+        quads = self._from_named(named, positions, ...)
+        if self.default_graph is None:
+            default = rq("match_default_predicates").replace("PREDICATES", values)
+            quads += self._from_default(default, positions)
+        return quads
+
+    def _from_named(
+        self, query: str, positions: dict[str, object], graph: str | EllipsisType
+    ) -> list[ox.Quad]:
+        """The quads of ``query`` over the named graphs (``graph``, or all but the engine's
+        system graphs); the graph standing for the default graph comes back as the default."""
+        fixed = {"?g": ox.NamedNode(graph)} if isinstance(graph, str) else {}
         quads: list[ox.Quad] = []
-        named = self._pattern(rq("match_named_predicates"), positions)
-        for row in self._select(named.replace("PREDICATES", values)):
-            name = row["g"]["value"]
+        for row in self._select(self._pattern(query, {**positions, **fixed})):
+            name = graph if isinstance(graph, str) else row["g"]["value"]
             if name != self.default_graph and self.dialect.is_system_graph(name):
                 continue
             graph_name = ox.DefaultGraph() if name == self.default_graph else ox.NamedNode(name)
             quads.append(ox.Quad(*self._triple(row, positions), graph_name))
-        if self.default_graph is None:
-            default = self._pattern(rq("match_default_predicates"), positions)
-            for row in self._select(default.replace("PREDICATES", values)):
-                quads.append(ox.Quad(*self._triple(row, positions), ox.DefaultGraph()))
         return quads
+
+    def _from_default(self, query: str, positions: dict[str, object]) -> list[ox.Quad]:
+        """The triples of ``query`` over the engine's own default graph."""
+        rows = self._select(self._pattern(query, positions))
+        return [ox.Quad(*self._triple(row, positions), ox.DefaultGraph()) for row in rows]
 
     def _whole(self, graph: str | EllipsisType | None) -> list[ox.Quad]:
         """Whole graphs, read graph by graph as N-Triples (much faster than results)."""
