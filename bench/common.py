@@ -139,6 +139,48 @@ def server(command: list[str], health: str, env: dict[str, str] | None = None) -
         log.close()
 
 
+def _descendants_cpu_seconds() -> float:
+    """CPU seconds (user and system) used so far by every living process started below this
+    one: the servers, their workers and Virtuoso."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    mine = {os.getpid()}
+    grew = True
+    while grew:
+        found = {pid for pid, parent in parents.items() if parent in mine} - mine
+        grew = bool(found)
+        mine |= found
+    mine.discard(os.getpid())
+    return sum(times[pid] for pid in mine)
+
+
+def wait_until_idle(share: float = 0.05, window: float = 1.0, limit: float = 900.0) -> float:
+    """Wait until the servers started from here use under ``share`` of one core over
+    ``window`` seconds (a server still working through requests its client has given up on
+    would otherwise take CPU from the next measurement); returns the seconds waited, or
+    raises after ``limit``."""
+    start = time.perf_counter()
+    before = _descendants_cpu_seconds()
+    while True:
+        time.sleep(window)
+        now = _descendants_cpu_seconds()
+        if now - before < share * window:
+            return time.perf_counter() - start
+        if time.perf_counter() - start > limit:
+            raise RuntimeError(f"the servers were still busy after {limit:.0f} s")
+        before = now
+
+
 def service_command(
     store: Path, synth: Path, port: int, extra: dict[str, str] | None = None
 ) -> tuple[list[str], dict[str, str]]:

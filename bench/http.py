@@ -46,6 +46,7 @@ from bench.common import (
     size_label,
     table,
     virtuoso_version,
+    wait_until_idle,
 )
 
 LIGHT = (
@@ -357,6 +358,7 @@ def run(
     answers: dict[tuple[str, str], list[tuple[tuple[str, ...], ...]] | str] = {}
     targets, notes = _targets(size, synth, store, with_peer)
     runs: dict[tuple[str, str], list[tuple[float, float, float, int]]] = {}
+    waited = 0.0
     with ExitStack() as stack:
         # Every server is up for the whole part and the rounds go round the servers, so a
         # change in the machine's load (other work on the shared cores) falls on all of them
@@ -370,9 +372,13 @@ def run(
                 answers[(target.name, label)] = answer(url)
         for url in urls.values():
             wrk(url, 2)  # warm-up
+            waited = max(waited, wait_until_idle())
         for _ in range(rounds):
             for key, url in urls.items():
                 runs.setdefault(key, []).append(wrk(url, seconds))
+                # A server that cannot cancel goes on with the requests wrk gave up on at the
+                # end of its run; the next run starts when every server has finished them.
+                waited = max(waited, wait_until_idle())
     for (name, label), done in runs.items():
         rps = [r[0] for r in done]
         results[(name, label)] = (
@@ -438,6 +444,11 @@ def run(
         "non-2xx",
     )
     servers = "\n".join(f"- {t.name}: {t.about}" for t in targets)
+    notes.append(
+        "Each wrk run starts when the servers have fallen idle (under 5% of a core over a "
+        "second), so that requests a server goes on with after wrk has given up on them do not "
+        f"take CPU from the next run; the longest wait was {waited:.0f} s."
+    )
     text = table(head, rows) + "\n\nServers:\n\n" + servers
     if notes:
         text += "\n\n" + "\n".join(f"- {n}" for n in notes)
