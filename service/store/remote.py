@@ -9,10 +9,8 @@ query without a dataset of its own with the protocol dataset "all the service's 
 
 from __future__ import annotations
 
-import threading
-import time
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from contextlib import AbstractContextManager
 from functools import cache
 from importlib.resources import files
@@ -26,6 +24,7 @@ from service.sparql.formats import Format
 from service.sparql.update_dataset import top_level_tokens
 from service.store.base import Change, GraphChange, GraphDrop, QueryDataset
 from service.store.oxigraph import OxigraphResult, rdf_format
+from service.store.read_cache import ReadCache
 from service.store.readgate import ReadGate
 from service.store.remote_client import Answer, Endpoints, SparqlClient
 from service.store.remote_dialect import DIALECTS, Dialect
@@ -41,8 +40,7 @@ SCHEME = "sparql+"
 # Names no graph: an empty default graph or an empty set of named graphs in a protocol dataset.
 NO_GRAPH = "urn:x-osaamiskartta:no-graph"
 # How long the list of graphs and pattern matches are trusted when the service itself wrote
-# nothing (writes made straight to the engine show after this). The quality gate reads the
-# same patterns again and again while it validates one write, each read a round trip.
+# nothing (writes made straight to the engine show after this).
 CACHE_TTL = 5.0
 CACHE_ENTRIES = 20_000
 # Triples per INSERT DATA operation: engines parse long updates slowly or not at all.
@@ -73,11 +71,7 @@ class RemoteStore:
         self.dialect = dialect
         self.default_graph = default_graph
         self._gate = ReadGate()
-        self._graphs: tuple[float, list[str]] | None = None
-        self._matches: dict[tuple[object, ...], tuple[float, list[ox.Quad]]] = {}
-        self._graphs_lock = threading.Lock()
-        # Moves on with every write, so that a read that began before it is not cached.
-        self._generation = 0
+        self._reads: ReadCache[list] = ReadCache(CACHE_TTL, CACHE_ENTRIES)
 
     # Reads
 
@@ -113,20 +107,14 @@ class RemoteStore:
         return QueryDataset(default_graphs=own + graphs, named_graphs=graphs)
 
     def named_graphs(self) -> list[str]:
-        with self._graphs_lock:
-            if self._graphs is not None and time.monotonic() - self._graphs[0] < CACHE_TTL:
-                return list(self._graphs[1])
-            generation = self._generation
-        rows = self._select(rq("graphs"))
-        graphs = sorted(
+        return list(self._reads.get("graphs", self._read_graphs))
+
+    def _read_graphs(self) -> list[str]:
+        return sorted(
             row["g"]["value"]
-            for row in rows
+            for row in self._select(rq("graphs"))
             if row["g"]["type"] == "uri" and self._is_service_graph(row["g"]["value"])
         )
-        with self._graphs_lock:
-            if generation == self._generation:
-                self._graphs = (time.monotonic(), graphs)
-        return list(graphs)
 
     def _is_service_graph(self, graph: str) -> bool:
         return graph != self.default_graph and not self.dialect.is_system_graph(graph)
@@ -143,23 +131,8 @@ class RemoteStore:
         obj: Object | None = None,
         graph: str | EllipsisType | None = ...,
     ) -> list[ox.Quad]:
-        return self._cached((subject, predicate, obj, graph), self._match)
-
-    def _cached(self, key: tuple, read: Callable[..., list[ox.Quad]]) -> list[ox.Quad]:
-        """``read(*key)``, or its answer kept from less than CACHE_TTL ago when nothing was
-        written since."""
-        with self._graphs_lock:
-            cached = self._matches.get(key)
-            generation = self._generation
-        if cached is not None and time.monotonic() - cached[0] < CACHE_TTL:
-            return list(cached[1])
-        quads = read(*key)
-        with self._graphs_lock:
-            if len(self._matches) >= CACHE_ENTRIES:
-                self._matches.clear()
-            if generation == self._generation:
-                self._matches[key] = (time.monotonic(), quads)
-        return list(quads)
+        key = (subject, predicate, obj, graph)
+        return list(self._reads.get(key, lambda: self._match(*key)))
 
     def _match(
         self,
@@ -182,7 +155,8 @@ class RemoteStore:
     def match_predicates(self, predicates: Collection[ox.NamedNode], obj: Object) -> list[ox.Quad]:
         """One request per kind of graph (named, and the engine's own default graph when it
         has one) instead of one per predicate; kept like ``match``'s answers."""
-        return self._cached((frozenset(predicates), obj), self._match_predicates)
+        key = (frozenset(predicates), obj)
+        return list(self._reads.get(key, lambda: self._match_predicates(*key)))
 
     def _match_predicates(self, predicates: frozenset[ox.NamedNode], obj: Object) -> list[ox.Quad]:
         if not predicates:
@@ -280,7 +254,7 @@ class RemoteStore:
         try:
             self.client.update(text, self.default_graph)
         finally:
-            self._forget()
+            self._reads.forget()
 
     def apply(self, changes: Sequence[Change]) -> None:
         operations: list[str] = []
@@ -322,14 +296,7 @@ class RemoteStore:
         try:
             self.client.update(" ;\n".join(operations), self.default_graph)
         finally:
-            self._forget()
-
-    def _forget(self) -> None:
-        """Drop what was read: the service just wrote."""
-        with self._graphs_lock:
-            self._graphs = None
-            self._matches.clear()
-            self._generation += 1
+            self._reads.forget()
 
     def _graph_ref(self, graph: str | None) -> str:
         if graph is None:
