@@ -74,7 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
         "load",
         help="load RDF files, one named graph each",
         description="Load RDF files into the store, each into the graph "
-        "{base}graph/{dir}/{name}; unchanged files are skipped.",
+        "{base}graph/{dir}/{name}; unchanged files are skipped. The load directories "
+        "(OSAAMISKARTTA_LOAD_DIRS: the ontology, shapes and data) are brought up to date "
+        "first, as serve does, so that the files are judged by the shapes.",
     )
     store_options(load)
     load.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -236,13 +238,20 @@ def _update(settings: Settings, text: str) -> int:
 
 
 def _load(settings: Settings, files: Sequence[Path]) -> int:
-    from service.loading import load_paths
+    from service.loading import load_directories, load_paths
 
-    store, writer = _open(settings)
     missing = [p for p in files if not p.is_file()]
     if missing:
         print(f"osaamiskartta: no such file: {missing[0]}", file=sys.stderr)
         return 2
+    store, writer = _open(settings)
+    if not settings.in_memory:  # a memory store got them in _open
+        # Without the model a fresh store has no shapes, and the gate would judge nothing.
+        model = load_directories(
+            writer, settings.load_dirs, settings.base_iri, bulk_from=settings.bulk_load_bytes
+        )
+        for graph in model.loaded:
+            print(f"loaded    {graph}")
     # A directory store is locked by the process that opens it (a running service included),
     # and a memory store is this process's own: nobody reads the store while the files load.
     # A remote store has no bulk loader, so loads into it stay one atomic write.

@@ -111,3 +111,26 @@ def test_load_bulk_loads_big_files_into_new_graphs_as_the_atomic_load_would(
     assert again.stdout.count("unchanged") == 2
     assert cli("load", "--store", atomic, *files).returncode == 0
     assert _file_graphs(bulk) == _file_graphs(atomic) != []
+
+
+def test_load_brings_the_model_in_first_so_that_the_shapes_judge_the_files(
+    tmp_path: Path,
+) -> None:
+    store = str(tmp_path / "store")
+    model = {"OSAAMISKARTTA_LOAD_DIRS": f"{REPO / 'ontology'},{REPO / 'shapes'}"}
+    product = "https://w3id.org/osaamiskartta/id/training-product/ilman-jarjestajaa"
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "@prefix ok: <https://w3id.org/osaamiskartta/ontology#> .\n"
+        f"<{product}> a ok:TrainingProduct .\n",
+        encoding="utf-8",
+    )
+    refused = cli("load", "--store", store, str(bad), env=model)
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert "TrainingProduct" in refused.stderr
+    assert "/graph/shapes/" in refused.stdout  # the model went in first
+    asked = cli("query", "--store", store, f"SELECT ?p WHERE {{ <{product}> ?p ?o }}")
+    assert "(0 rows)" in asked.stdout, asked.stdout + asked.stderr
+    good = cli("load", "--store", store, str(FIXTURES / "graphs" / "places.nt"), env=model)
+    assert good.returncode == 0, good.stderr
+    assert good.stdout.count("loaded") == 1  # the model is unchanged: only the file
