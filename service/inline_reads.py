@@ -55,10 +55,22 @@ class CheapReads:
         self.inline = 0
         self.threaded = 0
 
+    def is_cheap(self, kind: Hashable) -> bool:
+        """True when the last read of this kind took less than the limit at this version."""
+        last = self._last.get(kind)
+        return last is not None and last < self._below
+
+    def now(self) -> int:
+        """The data version a read starting now is timed at (for ``note``)."""
+        return self._last.now()
+
+    def note(self, kind: Hashable, seconds: float, at: int) -> None:
+        """A read of this kind that ran elsewhere (in a query worker) took ``seconds``."""
+        self._last.put(kind, seconds, at)
+
     async def run(self, kind: Hashable, store: Store, fn: Callable[..., T], *args: object) -> T:
         at = self._last.now()
-        last = self._last.get(kind)
-        if last is not None and last < self._below and _reads_at_once(type(store)):
+        if self.is_cheap(kind) and _reads_at_once(type(store)):
             with cast(ReadingAtOnce, store).reading_at_once() as reading:
                 if reading:
                     result, seconds = _timed(fn, *args)

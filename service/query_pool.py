@@ -1,16 +1,14 @@
 """Clients' queries run in worker processes that can be stopped: the query time limit.
 
-Each worker evaluates on a read-only snapshot of the store: a RocksDB checkpoint of a directory
-store (hard links, cheap), or an N-Quads copy of a memory store. A snapshot is made on the
-first query after a write (the writer tells the pool through ``committed``), so readers always
-see one committed state. A query that runs past the time limit gets its worker killed with
-SIGKILL, which frees everything it held, and a fresh worker takes its place; the other workers
-go on serving.
+Each worker evaluates on a read-only snapshot of the store (``service.snapshots``), made on the
+first query after a write (the writer tells the pool through ``committed``). A query that runs
+past the time limit gets its worker killed with SIGKILL, which frees everything it held, and a
+fresh worker takes its place; the other workers go on serving.
 
 The event loop talks to the workers itself: each worker's socket is an asyncio transport that
 reads length-prefixed pickle frames, and the time limit is a timer on the loop. A query costs
-no thread and no lock; only the rare blocking work (making a snapshot, deleting old ones,
-killing and starting a worker) runs in a small thread pool.
+no thread and no lock; only the rare blocking work (killing and starting a worker) runs in a
+small thread pool.
 """
 
 from __future__ import annotations
@@ -18,23 +16,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import pickle
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
-import threading
 import time
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 from service.errors import QueryTimeout, WorkerProblem
 from service.limits import Caps
 from service.query_worker import FRAME_HEADER, QueryRequest, Reply, Snapshot, encode_frame
 from service.request_facts import note
+from service.snapshots import Snapshots
 from service.sparql.endpoint import Payload
 from service.sparql.formats import FORMATS_BY_KIND
 from service.sparql.protocol import QueryOperation
@@ -47,6 +42,16 @@ _READY_TIMEOUT = 60.0
 # A query whose client left is stopped (its worker killed and replaced) when it has run this
 # long; a shorter one is let finish.
 STOP_LEFT_AFTER = 1.0
+
+
+def _payload(reply: Reply) -> Payload:
+    """A worker's reply as the answer, or the client's mistake raised as WorkerProblem."""
+    status, first, second = reply
+    if status == "ok":
+        return Payload(_FORMATS[str(first)], second)  # type: ignore[arg-type]
+    if status == "problem":
+        raise WorkerProblem(first, second)  # type: ignore[arg-type]
+    raise RuntimeError(f"query worker failed: {first}")
 
 
 @dataclass(eq=False)
@@ -94,16 +99,6 @@ class PoolStats:
     timeouts: int = 0
     restarts: int = 0
     abandoned: int = 0
-    snapshots: int = 0
-
-
-@dataclass
-class _Making:
-    """A snapshot being made for one data version."""
-
-    version: int
-    target: Path
-    future: asyncio.Future[Snapshot] = field(repr=False)
 
 
 class QueryPool:
@@ -113,23 +108,9 @@ class QueryPool:
         self.store = store
         self.timeout = timeout
         self.stats = PoolStats()
-        if store.path is None:
-            self._directory = Path(tempfile.mkdtemp(prefix="osaamiskartta-snapshots-"))
-        else:
-            # Left behind by a service that was killed (one process per store directory).
-            for stale in store.path.parent.glob(f".{store.path.name}-snapshots-*"):
-                shutil.rmtree(stale, ignore_errors=True)
-            # Checkpoints are hard links: they must be on the store's file system.
-            self._directory = Path(
-                tempfile.mkdtemp(prefix=f".{store.path.name}-snapshots-", dir=store.path.parent)
-            )
-        self._version = 0
-        self._snapshot: Snapshot | None = None
-        self._making: _Making | None = None
-        self._in_progress: set[Path] = set()
-        self._targets = 0
-        # Snapshots are made one at a time (a new one is wanted only after a write).
-        self._snapshot_lock = threading.Lock()
+        self._snapshots = Snapshots(
+            store, lambda: (w.snapshot for w in self._workers if w.snapshot is not None)
+        )
         self._threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pool")
         self._workers = [self._spawn() for _ in range(processes)]
         self._idle: asyncio.Queue[_Worker] | None = None
@@ -139,16 +120,22 @@ class QueryPool:
     # -- the writer's observer: a committed write makes the next query take a new snapshot
     def committed(self, write: Write, context: WriteContext, result: WriteResult) -> None:
         """Called by the writer after every commit."""
-        self._version += 1
+        self._snapshots.changed()
 
     def data_changed(self) -> None:
         """The store changed outside the writer (a restore)."""
-        self._version += 1
+        self._snapshots.changed()
+
+    @property
+    def snapshots_are_cheap(self) -> bool:
+        """True for a directory store (a snapshot is a checkpoint of hard links); a memory
+        store's snapshot is a copy of all its data."""
+        return self.store.path is not None
 
     @property
     def version(self) -> int:
         """The data version: moves on with every commit (answers are keyed by it)."""
-        return self._version
+        return self._snapshots.version
 
     # -- the workers' lifecycle ---------------------------------------------------------
 
@@ -253,7 +240,7 @@ class QueryPool:
         if fresh is None:
             return
         self._workers = [fresh if w is worker else w for w in self._workers]
-        self._collect()
+        self._snapshots.collect()
         await self._attach(fresh)
 
     def _kill_and_spawn(self, worker: _Worker) -> _Worker | None:
@@ -279,9 +266,7 @@ class QueryPool:
             worker = await idle.get()
         started = time.perf_counter()
         try:
-            snapshot = self._snapshot
-            if snapshot is None or snapshot.version != self._version:
-                snapshot = await self._current_snapshot()
+            snapshot = await self._snapshots.latest()
         except BaseException:
             idle.put_nowait(worker)
             raise
@@ -289,7 +274,7 @@ class QueryPool:
         switched = worker.snapshot is not None and worker.snapshot is not snapshot
         worker.snapshot = snapshot
         if switched:
-            self._collect()
+            self._snapshots.collect()
         frame = encode_frame(QueryRequest(snapshot, op, accept, base_iri, caps))
         reply: asyncio.Future[Reply] = loop.create_future()
         worker.reply = reply
@@ -307,74 +292,7 @@ class QueryPool:
             raise
         finally:
             note("query_seconds", round(time.perf_counter() - started, 6))
-        if status == "ok":
-            return Payload(_FORMATS[str(first)], second)  # type: ignore[arg-type]
-        if status == "problem":
-            raise WorkerProblem(first, second)  # type: ignore[arg-type]
-        raise RuntimeError(f"query worker failed: {first}")
-
-    # -- snapshots ----------------------------------------------------------------------
-
-    async def _current_snapshot(self) -> Snapshot:
-        """A snapshot of the current data version; concurrent callers share one."""
-        version = self._version
-        making = self._making
-        if making is None or making.version != version:
-            loop = asyncio.get_running_loop()
-            self._targets += 1
-            target = self._directory / f"v{version}-{self._targets}"
-            self._in_progress.add(target)
-            future = loop.run_in_executor(self._threads, self._make_snapshot, version, target)
-            making = self._making = _Making(version, target, future)
-            future.add_done_callback(lambda f, m=making: self._made(m))  # type: ignore[misc]
-        # Adopted here too: when the future is already done, awaiting it does not wait for
-        # its done callback.
-        self._adopt(await asyncio.shield(making.future))
-        # The newest one: it is what the next collection keeps.
-        assert self._snapshot is not None
-        return self._snapshot
-
-    def _make_snapshot(self, version: int, target: Path) -> Snapshot:
-        """Blocking: a snapshot of the store as it is now (at least ``version``)."""
-        with self._snapshot_lock:
-            location = self.store.snapshot(target)
-            self.stats.snapshots += 1
-            return Snapshot(version, location)
-
-    def _made(self, making: _Making) -> None:
-        self._in_progress.discard(making.target)
-        if self._making is making:
-            self._making = None
-        if making.future.cancelled() or making.future.exception() is not None:
-            return
-        self._adopt(making.future.result())
-
-    def _adopt(self, snapshot: Snapshot) -> None:
-        """Make ``snapshot`` the current one unless a newer one is."""
-        if self._snapshot is None or snapshot.version > self._snapshot.version:
-            self._snapshot = snapshot
-            self._collect()
-
-    def _collect(self) -> None:
-        """Delete snapshots no worker uses any more (decided here on the loop, so that no
-        snapshot is deleted between being handed out and being used; deleted in a thread)."""
-        keep = {w.snapshot.location for w in self._workers if w.snapshot is not None}
-        if self._snapshot is not None:
-            keep.add(self._snapshot.location)
-        keep.update(self._in_progress)
-        # RocksDB builds a checkpoint in ``{target}.tmp`` and renames it at the end.
-        names = {p.relative_to(self._directory).parts[0] for p in keep}
-        stale = [p for p in self._directory.iterdir() if p.name.split(".")[0] not in names]
-        if stale and not self._closed:
-            self._threads.submit(self._remove, stale)
-
-    def _remove(self, paths: list[Path]) -> None:
-        with self._snapshot_lock:  # never while a snapshot is being made
-            for path in paths:
-                if path.is_dir():
-                    shutil.rmtree(path, ignore_errors=True)
-                else:
-                    path.unlink(missing_ok=True)
+        return _payload((status, first, second))
 
     def alive(self) -> bool:
         """True while every worker process runs."""
@@ -402,4 +320,4 @@ class QueryPool:
                 worker.process.kill()
                 worker.process.wait(timeout=5)
         self._threads.shutdown(wait=False, cancel_futures=True)
-        shutil.rmtree(self._directory, ignore_errors=True)
+        self._snapshots.close()

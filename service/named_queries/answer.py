@@ -82,10 +82,25 @@ def answer(
     """Check the parameters, run the query and keep one page; ParameterProblem when one is bad.
 
     ``known`` keeps the parameter checks' answers until the next write."""
+    terms = checked_terms(store, query, raw, known)
+    engine_json = execute(store, query, terms, page, dataset).serialize(SPARQL_RESULTS_JSON)
+    return paged(query, terms, page, engine_json)
+
+
+def checked_terms(
+    store: Store,
+    query: NamedQuery,
+    raw: dict[str, str],
+    known: VersionedMemo[tuple[str, str, str], bool] | None = None,
+) -> dict[str, Term]:
+    """The parameter values as terms, checked against the data (ParameterProblem)."""
     terms = query.resolve(raw)
     check_against_data(store, query, terms, known)
-    result = execute(store, query, terms, page, dataset)
-    engine_json = result.serialize(SPARQL_RESULTS_JSON)
+    return terms
+
+
+def paged(query: NamedQuery, terms: dict[str, Term], page: Page, engine_json: bytes) -> Answer:
+    """One page of the engine's SPARQL JSON answer (asked with one row beyond the page)."""
     document = json.loads(engine_json)
     bindings: list[Binding] = document["results"]["bindings"]
     columns = list(document["head"].get("vars", query.columns))

@@ -112,10 +112,15 @@ def execute(
 
     One row more than the page is asked for, so the caller can tell whether a next page exists.
     """
+    return store.query(query_text(query, terms, page), dataset=dataset)
+
+
+def query_text(query: NamedQuery, terms: dict[str, Term], page: Page) -> str:
+    """The text ``execute`` evaluates: the parameters bound, one row more than the page."""
     text = bind(query.sparql, terms)
     if query.form == "SELECT":
         text = f"{text}\nLIMIT {page.limit + 1}\nOFFSET {page.offset}"
-    return store.query(text, dataset=dataset)
+    return text
 
 
 def records(sparql_json: bytes) -> tuple[list[str], list[dict[str, Any]]]:

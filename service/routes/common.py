@@ -91,6 +91,9 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 T = TypeVar("T")
+# The status the access log records for a request whose client left before its answer (nginx's
+# convention; nobody receives it).
+CLIENT_CLOSED_REQUEST = 499
 
 
 async def unless_client_leaves(request: Request, work: Awaitable[T]) -> T | None:

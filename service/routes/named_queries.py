@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,18 +23,36 @@ from service.inference import asserted_only
 from service.inference.datasets import wants_inference
 from service.inline_reads import CheapReads
 from service.language import language_choice
+from service.limits import Caps
 from service.named_queries import QueryRegistry, load_registry
-from service.named_queries.answer import ANSWER_FORMATS, Answer, Links, answer, render
+from service.named_queries.answer import (
+    ANSWER_FORMATS,
+    SPARQL_RESULTS_JSON,
+    Answer,
+    Links,
+    answer,
+    checked_terms,
+    paged,
+    render,
+)
 from service.named_queries.catalogue import SchemeConcepts, describe, scheme_concepts
 from service.named_queries.examples import example_triples
 from service.named_queries.openapi import add_named_queries
 from service.named_queries.registry import RESERVED, NamedQuery
-from service.named_queries.runner import Page
+from service.named_queries.runner import Page, query_text
 from service.publishing.version import VersionedMemo
 from service.result_cache import ResultCache
-from service.routes.common import AppState, app_state
+from service.routes.common import (
+    CLIENT_CLOSED_REQUEST,
+    AppState,
+    app_state,
+    unless_client_leaves,
+)
 from service.sparql.conneg import negotiate
 from service.sparql.formats import JSON_LD, N_TRIPLES, TURTLE
+from service.sparql.functions import uses_text_search
+from service.sparql.openapi import add_sparql_protocol
+from service.sparql.protocol import QueryOperation
 from service.store.oxigraph import rdf_format
 
 # The answers change only when the data does; a minute of caching spares repeated questions.
@@ -78,7 +97,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         warnings.simplefilter("ignore", UserWarning)
         document = app.openapi()
     app.openapi_schema = add_named_queries(
-        document, registry, concepts, state.settings.max_page_size
+        add_sparql_protocol(document), registry, concepts, state.settings.max_page_size
     )
     yield
 
@@ -201,9 +220,32 @@ async def run_named_query(request: Request) -> Response:
     checks = request.app.state.named_query_checks
     reads: CheapReads = request.app.state.cheap_reads
     kind = _kind(query, raw, page, dataset is None)
-    result: Answer = await reads.run(
-        kind, state.store, answer, state.store, query, raw, page, dataset, checks
-    )
+    pool = state.pool
+    if (
+        pool is None
+        or not pool.snapshots_are_cheap
+        or reads.is_cheap(kind)
+        or not _fits_a_worker(query)
+    ):
+        result: Answer = await reads.run(
+            kind, state.store, answer, state.store, query, raw, page, dataset, checks
+        )
+    else:
+        # A run that may take long goes to a query worker, under the time limit, and stops
+        # when its client leaves; the parameter checks are cheap reads of their own.
+        at = reads.now()
+        terms = await reads.run(
+            ("checks", kind), state.store, checked_terms, state.store, query, raw, checks
+        )
+        started = time.perf_counter()
+        operation = QueryOperation(query_text(query, terms, page), dataset)
+        payload = await unless_client_leaves(
+            request, pool.run(operation, SPARQL_RESULTS_JSON.content_type, None, Caps())
+        )
+        if payload is None:
+            return Response(status_code=CLIENT_CLOSED_REQUEST)
+        reads.note(kind, time.perf_counter() - started, at)
+        result = paged(query, terms, page, payload.body)
     links = _links(request, result)
     result = result.with_links(links)
     concepts = {}
@@ -250,6 +292,12 @@ def _query_parameters(request: Request, query: NamedQuery) -> dict[str, str]:
         if chosen is not None:
             raw["lang"] = chosen
     return raw
+
+
+def _fits_a_worker(query: NamedQuery) -> bool:
+    """Whether the query can run in a query worker: a SELECT (paged) that calls none of the
+    service's extension functions (their full-text index is in this process only)."""
+    return query.form == "SELECT" and not uses_text_search(query.sparql)
 
 
 def _kind(

@@ -33,8 +33,12 @@ def login(driver: webdriver.Chrome, service: Service) -> None:
     driver.get(f"{service.url}/tools/login?next=/tools/")
     driver.find_element(By.ID, "token").send_keys(TOKEN)
     driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    # Selenium's click does not wait for the navigation a form submission starts.
+    # Selenium's click does not wait for the navigation a form submission starts, and the URL
+    # changes before the page has loaded: a navigation started meanwhile can lose to it.
     WebDriverWait(driver, 20).until(ec.url_matches(r"/tools/$"))
+    WebDriverWait(driver, 20).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, "form[action='/tools/logout']"))
+    )
 
 
 def test_self_assessment_filled_in_the_browser_shows_its_summary(

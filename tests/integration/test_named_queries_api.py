@@ -425,6 +425,28 @@ def test_a_sparql_json_page_holds_the_rows_of_the_records_page(
     assert len(members) == min(int(limit), 11)
 
 
+def test_the_openapi_document_describes_the_sparql_protocol_endpoints(
+    client: httpx.Client,
+) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert set(paths["/sparql"]) == {"get", "post"}
+    assert set(paths["/update"]) == {"post"}
+    get = paths["/sparql"]["get"]
+    assert [p["$ref"].rsplit("/", 1)[1] for p in get["parameters"]] == [
+        "query",
+        "default-graph-uri",
+        "named-graph-uri",
+        "inference",
+        "format",
+    ]
+    assert set(paths["/sparql"]["post"]["requestBody"]["content"]) == {
+        "application/sparql-query",
+        "application/sparql-update",
+        "application/x-www-form-urlencoded",
+    }
+    assert "422" in paths["/update"]["post"]["responses"]
+
+
 def test_the_openapi_document_validates_and_has_one_operation_per_query(
     client: httpx.Client,
 ) -> None:
