@@ -44,16 +44,6 @@ _READY_TIMEOUT = 60.0
 STOP_LEFT_AFTER = 1.0
 
 
-def _payload(reply: Reply) -> Payload:
-    """A worker's reply as the answer, or the client's mistake raised as WorkerProblem."""
-    status, first, second = reply
-    if status == "ok":
-        return Payload(_FORMATS[str(first)], second)  # type: ignore[arg-type]
-    if status == "problem":
-        raise WorkerProblem(first, second)  # type: ignore[arg-type]
-    raise RuntimeError(f"query worker failed: {first}")
-
-
 @dataclass(eq=False)
 class _Worker:
     """One worker process and the pool's end of its socket."""
@@ -292,7 +282,11 @@ class QueryPool:
             raise
         finally:
             note("query_seconds", round(time.perf_counter() - started, 6))
-        return _payload((status, first, second))
+        if status == "ok":
+            return Payload(_FORMATS[str(first)], second)  # type: ignore[arg-type]
+        if status == "problem":
+            raise WorkerProblem(first, second)  # type: ignore[arg-type]
+        raise RuntimeError(f"query worker failed: {first}")
 
     def alive(self) -> bool:
         """True while every worker process runs."""

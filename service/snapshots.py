@@ -47,7 +47,6 @@ class Snapshots:
             )
         # The data version: moves on with every commit.
         self.version = 0
-        self.made = 0
         self._current: Snapshot | None = None
         self._making: _Making | None = None
         self._in_progress: set[Path] = set()
@@ -88,7 +87,6 @@ class Snapshots:
         """Blocking: a snapshot of the store as it is now (at least ``version``)."""
         with self._lock:
             location = self.store.snapshot(target)
-            self.made += 1
             return Snapshot(version, location)
 
     def _made(self, making: _Making) -> None:
