@@ -191,3 +191,24 @@ def test_overlong_query_update_and_body_are_413_and_change_nothing(limited: Serv
     assert r.status_code == 413
     after = httpx.get(f"{limited.url}/data", headers={"Accept": "application/n-quads"}).text
     assert after == before
+
+
+def cpu_ticks(pid: int) -> int:
+    """User and system CPU time a process has used, in clock ticks."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def test_one_clients_queries_in_turn_go_to_the_same_worker(limited: Service) -> None:
+    """Idle workers are handed out last in, first out, so queries one after another run in one
+    worker, whose engine caches are warm for them, rather than alternating between cold ones."""
+    workers = sorted(children(limited.process.pid))
+    before = {pid: cpu_ticks(pid) for pid in workers}
+    five_patterns = " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(5))
+    for turn in range(8):  # each query different (a comment), so none comes from the cache
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ {five_patterns} }} # turn {turn}"
+        r = httpx.get(f"{limited.url}/sparql", params={"query": query}, timeout=60)
+        assert r.status_code == 200, r.text
+    used = sorted(cpu_ticks(pid) - before[pid] for pid in workers)
+    assert used[-1] >= 20, used  # the queries cost the busy worker a fifth of a second at least
+    assert used[0] * 10 <= used[-1], used
