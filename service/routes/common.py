@@ -99,18 +99,32 @@ CLIENT_CLOSED_REQUEST = 499
 async def unless_client_leaves(request: Request, work: Awaitable[T]) -> T | None:
     """The result of ``work``, or None when the client closes the connection first: ``work``
     is then cancelled, since nobody would read its answer (a query still waiting for a worker
-    leaves the queue, one running long has its worker stopped)."""
-    task = asyncio.ensure_future(work)
+    leaves the queue, one running long has its worker stopped).
+
+    ``work`` runs in the caller's task, which a watcher cancels if the client leaves: cheaper
+    per request than a task of its own and a wait on both."""
+    this = asyncio.current_task()
+    assert this is not None
+    state = {"done": False, "left": False}
+
+    def client_left(watch: asyncio.Task[None]) -> None:
+        # Scheduled after the watcher ends; by then ``work`` may have finished.
+        if not state["done"] and not watch.cancelled() and watch.exception() is None:
+            state["left"] = True
+            this.cancel()
+
     watch = asyncio.ensure_future(_disconnected(request))
+    watch.add_done_callback(client_left)
     try:
-        await asyncio.wait((task, watch), return_when=asyncio.FIRST_COMPLETED)
+        return await work
+    except asyncio.CancelledError:
+        if not state["left"]:
+            raise
+        this.uncancel()
+        return None
     finally:
+        state["done"] = True
         watch.cancel()
-    if task.done():
-        return task.result()
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
-    return None
 
 
 async def _disconnected(request: Request) -> None:
