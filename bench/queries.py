@@ -43,9 +43,8 @@ from bench.common import (
     table,
 )
 from service.named_queries import load_registry
-from service.named_queries.binding import bind
 from service.named_queries.registry import NamedQuery
-from service.named_queries.runner import Page
+from service.named_queries.runner import Page, query_text
 from service.search import TEXT_SCORE, SearchIndex, TextScore
 from service.settings import Settings
 from service.sparql.functions import stand_ins
@@ -60,12 +59,14 @@ def _params(query: NamedQuery) -> dict[str, str]:
     return params
 
 
-def _engine_text(query: NamedQuery, params: dict[str, str]) -> str:
-    text = bind(query.sparql, query.resolve(params))
-    if query.form == "SELECT":
-        page = Page()
-        text = f"{text}\nLIMIT {page.limit + 1}\nOFFSET {page.offset}"
-    return text
+def _engine_text(query: NamedQuery, params: dict[str, str], score: TextScore) -> str:
+    """The text the service evaluates for the first page, a search binding's matches
+    included (looked up here, outside the engine's time)."""
+    terms = query.resolve(params)
+    candidates = None
+    if query.search is not None:
+        candidates = score.matches(str(params[query.search.words]))
+    return query_text(query, terms, Page(), candidates)
 
 
 # Queries slower than this on the engine are measured once; a query whose previous size,
@@ -158,10 +159,11 @@ def run(size: int, synth: Path, store: Path, times: int) -> tuple[str, list]:
         # Opened only now: the service brings the inferred graph and the index up to date first.
         engine = ox.Store.read_only(str(store))
         index = SearchIndex(Settings(store=str(store)).search_index_location)
-        functions = {**stand_ins(), TEXT_SCORE: TextScore(index)}
+        score = TextScore(index)
+        functions = {**stand_ins(), TEXT_SCORE: score}
         for query in registry:
             params = _params(query)
-            text = _engine_text(query, params)
+            text = _engine_text(query, params, score)
             if query.name in _seen:
                 before, seconds = _seen[query.name]
                 if seconds * size / before > SKIP_AFTER:

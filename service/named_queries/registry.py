@@ -25,6 +25,17 @@ class QueryDefinitionError(ValueError):
 
 
 @dataclass(frozen=True)
+class SearchBinding:
+    """The header's ``search: {words: PARAMETER, binds: VARIABLE}``: the query keeps only
+    resources the search index matches for the words (``okfn:textScore`` is bound for them),
+    so the runner binds the variable to those matches beforehand and the engine looks up only
+    them instead of scoring every resource. The answer is the same either way."""
+
+    words: str
+    variable: str
+
+
+@dataclass(frozen=True)
 class NamedQuery:
     """One published question: its texts in Finnish and English, parameters and SPARQL."""
 
@@ -37,6 +48,7 @@ class NamedQuery:
     form: str
     columns: tuple[str, ...] = ()
     source: Path | None = field(default=None, compare=False)
+    search: SearchBinding | None = None
 
     @property
     def text(self) -> str:
@@ -104,6 +116,7 @@ def parse_named_query(text: str, name: str, source: Path | None = None) -> Named
     except SyntaxError as exc:
         raise QueryDefinitionError(f"{name}: the SPARQL does not parse: {exc}") from exc
     assert isinstance(empty_answer, pyoxigraph.QuerySolutions)
+    search = _search_binding(name, header.get("search"), parameters, text)
     return NamedQuery(
         name=name,
         title={str(k): str(v) for k, v in title.items()},
@@ -114,7 +127,32 @@ def parse_named_query(text: str, name: str, source: Path | None = None) -> Named
         form=form.group(1).upper(),
         columns=tuple(variable.value for variable in empty_answer.variables),
         source=source,
+        search=search,
     )
+
+
+def _search_binding(
+    name: str, spec: object, parameters: tuple[Parameter, ...], text: str
+) -> SearchBinding | None:
+    """The header's ``search`` entry, checked against the parameters and the SPARQL."""
+    if spec is None:
+        return None
+    if not isinstance(spec, dict) or set(spec) != {"words", "binds"}:
+        raise QueryDefinitionError(f"{name}: search is {{words: PARAMETER, binds: VARIABLE}}")
+    binding = SearchBinding(str(spec["words"]), str(spec["binds"]))
+    words = next((p for p in parameters if p.name == binding.words), None)
+    if words is None or words.type != "string" or not words.required:
+        raise QueryDefinitionError(f"{name}: search words must be a required string parameter")
+    # The binding only narrows what the query itself keeps: it must score the variable.
+    if not re.search(
+        rf"okfn:textScore\s*\(\s*\?{re.escape(binding.variable)}\s*,\s*\?{binding.words}\s*\)",
+        text,
+    ):
+        raise QueryDefinitionError(
+            f"{name}: search binds ?{binding.variable}, so the query must keep only the "
+            f"resources okfn:textScore(?{binding.variable}, ?{binding.words}) scores"
+        )
+    return binding
 
 
 class QueryRegistry:

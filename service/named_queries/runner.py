@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import NamedNode
 
-from service.named_queries.binding import bind
+from service.named_queries.binding import bind, bind_rows
 from service.named_queries.params import ParameterProblem, Term
 from service.named_queries.registry import NamedQuery
+from service.search.sparql_function import TEXT_SCORE, TextScore
 from service.sparql.formats import SPARQL_JSON
 from service.store.base import QueryDataset, QueryResult, Store
 
@@ -112,12 +113,35 @@ def execute(
 
     One row more than the page is asked for, so the caller can tell whether a next page exists.
     """
-    return store.query(query_text(query, terms, page), dataset=dataset)
+    candidates = search_candidates(store, query, terms)
+    return store.query(query_text(query, terms, page, candidates), dataset=dataset)
 
 
-def query_text(query: NamedQuery, terms: dict[str, Term], page: Page) -> str:
-    """The text ``execute`` evaluates: the parameters bound, one row more than the page."""
+def search_candidates(
+    store: Store, query: NamedQuery, terms: dict[str, Term]
+) -> list[NamedNode] | None:
+    """The resources a query with a ``search`` header can keep: the search index's matches
+    for its words (None: no such header, no index on this store, or a blank node matches)."""
+    if query.search is None:
+        return None
+    function = getattr(store, "functions", {}).get(TEXT_SCORE)
+    words = terms.get(query.search.words)
+    if not isinstance(function, TextScore) or words is None:
+        return None
+    return function.matches(words.value)
+
+
+def query_text(
+    query: NamedQuery,
+    terms: dict[str, Term],
+    page: Page,
+    candidates: list[NamedNode] | None = None,
+) -> str:
+    """The text ``execute`` evaluates: the parameters bound (and the search binding's variable
+    to its ``candidates``), one row more than the page."""
     text = bind(query.sparql, terms)
+    if candidates is not None and query.search is not None:
+        text = bind_rows(text, query.search.variable, candidates)
     if query.form == "SELECT":
         text = f"{text}\nLIMIT {page.limit + 1}\nOFFSET {page.offset}"
     return text

@@ -44,6 +44,14 @@ class TextScore:
             self._cache[key] = found
         return found
 
+    def matches(self, text: str) -> list[ox.NamedNode] | None:
+        """The resources the function scores for ``text``, or None when a blank node is
+        among them (a query cannot name one, so it cannot be bound beforehand)."""
+        found = self._scores(text)
+        if any(key.startswith("_:") for key in found):
+            return None
+        return [ox.NamedNode(key) for key in found]
+
     def __call__(self, resource: Term, query: Term) -> ox.Literal | None:
         if not isinstance(query, ox.Literal):
             return None

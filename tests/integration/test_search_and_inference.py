@@ -6,8 +6,11 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from pyoxigraph import Literal
 from SPARQLWrapper import JSON, SPARQLWrapper
 
+from service.named_queries import load_registry
+from service.named_queries.binding import bind
 from tests.conftest import FIXTURES, REPO, Service, start_service
 from tests.published import BASE, start_published
 
@@ -154,6 +157,27 @@ def test_search_from_sparql_with_the_named_query_and_the_function(published: Ser
         'BIND(okfn:textScore(?s, "yliopiston") AS ?score) FILTER(BOUND(?score)) }',
     )
     assert {row["s"] for row in rows} == {ID + "organisation/isy"}
+
+
+@pytest.mark.parametrize("words", ["ohjaus", "yliopisto", "osaaminen", "sanaajotaeiole"])
+def test_text_search_answers_as_its_sparql_does_when_run_on_the_endpoint(
+    published: Service, words: str
+) -> None:
+    """The named query binds its resources to the index's matches beforehand (its header's
+    search entry); the same SPARQL on /sparql scores every labelled resource instead. The
+    answers must be the same, row for row and in order."""
+    query = next(q for q in load_registry(REPO / "queries") if q.name == "text-search")
+    r = httpx.get(
+        f"{published.url}/api/queries/text-search",
+        params={"text": words, "limit": "1000"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert r.status_code == 200, r.text
+    named = [{k: v["value"] for k, v in row.items()} for row in r.json()["results"]["bindings"]]
+    bound = bind(query.sparql, {"text": Literal(words), "lang": Literal("fi")})
+    endpoint = select(published, bound)
+    assert named == endpoint
+    assert (len(named) > 0) == (words != "sanaajotaeiole")
 
 
 def test_search_follows_an_update_a_delete_and_a_graph_replace(writable: Service) -> None:

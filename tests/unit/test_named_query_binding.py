@@ -8,6 +8,10 @@ import pytest
 from service.named_queries.binding import bind, where_position
 from service.named_queries.params import Parameter, ParameterProblem
 from service.named_queries.registry import QueryDefinitionError, parse_named_query
+from service.named_queries.runner import Page, query_text, search_candidates
+from service.search import TEXT_SCORE, SearchIndex, TextScore
+from service.search.index import Text
+from service.store.oxigraph import OxigraphStore
 
 EX = "http://example.org/"
 
@@ -153,3 +157,58 @@ def test_an_undeclared_parameter_is_refused() -> None:
 def test_a_broken_query_file_is_refused_when_loaded(text: str) -> None:
     with pytest.raises(QueryDefinitionError):
         parse_named_query(text, "broken")
+
+
+SEARCHING = (
+    "#+ title: {fi: Haku, en: Search}\n"
+    "#+ params: {words: {type: string, required: true}}\n"
+    "#+ search: {words: words, binds: thing}\n"
+    "PREFIX okfn: <https://w3id.org/osaamiskartta/fn#>\n"
+    "SELECT ?thing ?score WHERE { ?thing <http://example.org/label> ?l "
+    "BIND (okfn:textScore(?thing, ?words) AS ?score) FILTER (BOUND(?score)) }"
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("{words: words, binds: thing}", "{words: other, binds: thing}"),  # no such parameter
+        ("{words: words, binds: thing}", "{binds: thing}"),  # no words
+        ("{words: words, binds: thing}", "{words: words, binds: score}"),  # not what it scores
+        ("required: true", "required: false"),  # the words may be missing
+        ("okfn:textScore(?thing, ?words)", "STR(?thing)"),  # the query keeps every resource
+    ],
+)
+def test_a_search_binding_that_could_change_the_answer_is_refused(old: str, new: str) -> None:
+    parse_named_query(SEARCHING, "search")  # as written, it is accepted
+    with pytest.raises(QueryDefinitionError):
+        parse_named_query(SEARCHING.replace(old, new), "search")
+
+
+def _searching_store(*resources: str) -> OxigraphStore:
+    """A store whose okfn:textScore reads an index of ``resources``, each titled 'ohjaus'."""
+    index = SearchIndex()
+    index.replace([(r, [Text("title", "fi", "Ohjaus")]) for r in resources], fingerprint=1)
+    store = OxigraphStore()
+    store.functions[TEXT_SCORE] = TextScore(index)
+    return store
+
+
+def test_the_search_binding_puts_the_index_matches_first_in_the_where_group() -> None:
+    query = parse_named_query(SEARCHING, "search")
+    store = _searching_store(EX + "a", EX + "b")
+    terms = query.resolve({"words": "ohjauksen"})
+    candidates = search_candidates(store, query, terms)
+    assert candidates is not None
+    assert sorted(c.value for c in candidates) == [EX + "a", EX + "b"]
+    text = query_text(query, terms, Page(), candidates)
+    group = text[text.index("WHERE {") : text.index("?thing <http://example.org/label>")]
+    assert f"VALUES ?thing {{ {' '.join(map(str, candidates))} }}" in group
+    assert search_candidates(store, query, query.resolve({"words": "strategia"})) == []
+
+
+def test_no_search_binding_where_a_blank_node_matches_or_no_index_is_there() -> None:
+    query = parse_named_query(SEARCHING, "search")
+    terms = query.resolve({"words": "ohjaus"})
+    assert search_candidates(_searching_store(EX + "a", "_:b1"), query, terms) is None
+    assert search_candidates(OxigraphStore(), query, terms) is None
