@@ -41,6 +41,7 @@ from service.named_queries.openapi import add_named_queries
 from service.named_queries.registry import RESERVED, NamedQuery
 from service.named_queries.runner import Page, query_text
 from service.publishing.version import VersionedMemo
+from service.query_pool import QueryPool
 from service.result_cache import ResultCache
 from service.routes.common import (
     CLIENT_CLOSED_REQUEST,
@@ -53,6 +54,7 @@ from service.sparql.formats import JSON_LD, N_TRIPLES, TURTLE
 from service.sparql.functions import uses_text_search
 from service.sparql.openapi import add_sparql_protocol
 from service.sparql.protocol import QueryOperation
+from service.store.base import QueryDataset
 from service.store.oxigraph import rdf_format
 
 # The answers change only when the data does; a minute of caching spares repeated questions.
@@ -231,21 +233,10 @@ async def run_named_query(request: Request) -> Response:
             kind, state.store, answer, state.store, query, raw, page, dataset, checks
         )
     else:
-        # A run that may take long goes to a query worker, under the time limit, and stops
-        # when its client leaves; the parameter checks are cheap reads of their own.
-        at = reads.now()
-        terms = await reads.run(
-            ("checks", kind), state.store, checked_terms, state.store, query, raw, checks
-        )
-        started = time.perf_counter()
-        operation = QueryOperation(query_text(query, terms, page), dataset)
-        payload = await unless_client_leaves(
-            request, pool.run(operation, SPARQL_RESULTS_JSON.content_type, None, Caps())
-        )
-        if payload is None:
+        in_worker = await _in_a_worker(request, pool, kind, query, raw, page, dataset)
+        if in_worker is None:
             return Response(status_code=CLIENT_CLOSED_REQUEST)
-        reads.note(kind, time.perf_counter() - started, at)
-        result = paged(query, terms, page, payload.body)
+        result = in_worker
     links = _links(request, result)
     result = result.with_links(links)
     concepts = {}
@@ -292,6 +283,35 @@ def _query_parameters(request: Request, query: NamedQuery) -> dict[str, str]:
         if chosen is not None:
             raw["lang"] = chosen
     return raw
+
+
+async def _in_a_worker(
+    request: Request,
+    pool: QueryPool,
+    kind: tuple[object, ...],
+    query: NamedQuery,
+    raw: dict[str, str],
+    page: Page,
+    dataset: QueryDataset | None,
+) -> Answer | None:
+    """A run that may take long, in a query worker: under the time limit, and stopped when
+    its client leaves (None). The parameter checks are cheap reads of their own."""
+    state = app_state(request)
+    reads: CheapReads = request.app.state.cheap_reads
+    checks = request.app.state.named_query_checks
+    at = reads.now()
+    terms = await reads.run(
+        ("checks", kind), state.store, checked_terms, state.store, query, raw, checks
+    )
+    started = time.perf_counter()
+    operation = QueryOperation(query_text(query, terms, page), dataset)
+    payload = await unless_client_leaves(
+        request, pool.run(operation, SPARQL_RESULTS_JSON.content_type, None, Caps())
+    )
+    if payload is None:
+        return None
+    reads.note(kind, time.perf_counter() - started, at)
+    return paged(query, terms, page, payload.body)
 
 
 def _fits_a_worker(query: NamedQuery) -> bool:
