@@ -15,11 +15,13 @@ from SPARQLWrapper import DIGEST, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from service.errors import ServiceError, engine_error
+from service.sparql.update_dataset import top_level_tokens
 
 SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 # Query forms whose answer is RDF rather than a results document.
 GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
+QUERY_FORMS = ("SELECT", "ASK", *GRAPH_FORMS)
 
 
 # SPARQLWrapper turns these HTTP statuses into exceptions of its own.
@@ -86,6 +88,13 @@ def _mapped(operation: str) -> Iterator[None]:
         raise engine_error(_status(exc), _message(exc), operation) from exc
 
 
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the query's first top-level form keyword (outside
+    comments, strings and IRIs); SELECT when none is found (the engine then says what is
+    wrong)."""
+    return next((t.text for t in top_level_tokens(text) if t.text in QUERY_FORMS), "SELECT")
+
+
 class SparqlClient:
     """Sends one request per call; safe to share between threads."""
 
@@ -104,15 +113,15 @@ class SparqlClient:
         wrapper.setQuery(text)
         return wrapper
 
-    def query_form(self, text: str) -> str:
-        """SELECT, ASK, CONSTRUCT or DESCRIBE, as SPARQLWrapper reads the query."""
-        return str(self._wrapper(text).queryType or "SELECT")
-
     def query(
         self, text: str, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()
     ) -> Answer:
         """Evaluate a query: SPARQL JSON results, or N-Triples for CONSTRUCT and DESCRIBE."""
         wrapper = self._wrapper(text)
+        # SPARQLWrapper guesses the form from the first keyword-like word anywhere, comments
+        # included ("load-state" reads as LOAD), and sends what it takes for an update to the
+        # update endpoint.
+        wrapper.queryType = query_form(text)
         accept = N_TRIPLES if wrapper.queryType in GRAPH_FORMS else SPARQL_JSON
         wrapper.addCustomHttpHeader("Accept", accept)
         for graph in default_graphs:
