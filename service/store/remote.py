@@ -5,12 +5,15 @@ The embedded store's default graph is the union of every graph. Engines differ: 
 default graph is the union of all its graphs, its own system graphs included, and it has no
 default graph of its own, so a configured IRI stands for it; there the service sends every
 query without a dataset of its own with the protocol dataset "all the service's graphs".
+Other engines are set up with the union as their default graph (the ``standard`` and ``jena``
+dialects); their own default graph is then read through the Graph Store Protocol (a query
+sees the union), or, without a Graph Store URL, by queries.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from contextlib import AbstractContextManager
 from functools import cache
 from importlib.resources import files
@@ -26,6 +29,7 @@ from service.store.base import Change, GraphChange, GraphDrop, QueryDataset
 from service.store.oxigraph import OxigraphResult, rdf_format
 from service.store.read_cache import ReadCache
 from service.store.readgate import ReadGate
+from service.store.remote_blank import ANY_BLANK, HANDLES, Handles, any_blank, fits
 from service.store.remote_client import Answer, Endpoints, SparqlClient
 from service.store.remote_dialect import DIALECTS, Dialect
 from service.store.remote_results import (
@@ -72,13 +76,14 @@ class RemoteStore:
         self.default_graph = default_graph
         self._gate = ReadGate()
         self._reads: ReadCache[list] = ReadCache(CACHE_TTL, CACHE_ENTRIES)
+        self._handles = Handles(self)
 
     # Reads
 
     def query(
         self, query: str, *, dataset: QueryDataset | None = None, base_iri: str | None = None
     ) -> OxigraphResult | GraphResult:
-        text = f"BASE {ox.NamedNode(base_iri)}\n{query}" if base_iri else query
+        text = _with_base(query, base_iri)
         excluded = set(dataset.exclude) if dataset is not None else set()
         if dataset is None and not has_own_dataset(query):
             dataset = self._union()
@@ -117,7 +122,9 @@ class RemoteStore:
         )
 
     def _is_service_graph(self, graph: str) -> bool:
-        return graph != self.default_graph and not self.dialect.is_system_graph(graph)
+        return graph not in (self.default_graph, HANDLES) and not self.dialect.is_system_graph(
+            graph
+        )
 
     def has_graph(self, graph: str) -> bool:
         with self._gate.starting():
@@ -131,8 +138,20 @@ class RemoteStore:
         obj: Object | None = None,
         graph: str | EllipsisType | None = ...,
     ) -> list[ox.Quad]:
-        key = (subject, predicate, obj, graph)
-        return list(self._reads.get(key, lambda: self._match(*key)))
+        return self._kept((subject, predicate, obj, graph), self._match, subject, obj)
+
+    def _kept(
+        self, key: tuple, read: Callable[..., list[ox.Quad]], subject: object, obj: object
+    ) -> list[ox.Quad]:
+        """``read(*key)``, kept a while. An engine that cannot name a stored blank node is
+        asked for any blank node in its place, and the quads of the one sought are picked."""
+        blank = isinstance(subject, ox.BlankNode) or isinstance(obj, ox.BlankNode)
+        if self.dialect.reference is not None or not blank:
+            return list(self._reads.get(key, lambda: read(*key)))
+        self._handles.check_labels()
+        wide = tuple(any_blank(k) for k in key)
+        quads = self._reads.get(wide, lambda: read(*wide))
+        return [q for q in quads if subject in (None, q.subject) and obj in (None, q.object)]
 
     def _match(
         self,
@@ -155,8 +174,7 @@ class RemoteStore:
     def match_predicates(self, predicates: Collection[ox.NamedNode], obj: Object) -> list[ox.Quad]:
         """One request per kind of graph (named, and the engine's own default graph when it
         has one) instead of one per predicate; kept like ``match``'s answers."""
-        key = (frozenset(predicates), obj)
-        return list(self._reads.get(key, lambda: self._match_predicates(*key)))
+        return self._kept((frozenset(predicates), obj), self._match_predicates, None, obj)
 
     def _match_predicates(self, predicates: frozenset[ox.NamedNode], obj: Object) -> list[ox.Quad]:
         if not predicates:
@@ -167,7 +185,7 @@ class RemoteStore:
         quads = self._from_named(named, positions, ...)
         if self.default_graph is None:
             default = rq("match_default_predicates").replace("PREDICATES", values)
-            quads += self._from_default(default, positions)
+            quads += self._from_default(default, positions, predicates)
         return quads
 
     def _from_named(
@@ -185,10 +203,27 @@ class RemoteStore:
             quads.append(ox.Quad(*self._triple(row, positions), graph_name))
         return quads
 
-    def _from_default(self, query: str, positions: dict[str, object]) -> list[ox.Quad]:
-        """The triples of ``query`` over the engine's own default graph."""
-        rows = self._select(self._pattern(query, positions))
-        return [ox.Quad(*self._triple(row, positions), ox.DefaultGraph()) for row in rows]
+    def _from_default(
+        self,
+        query: str,
+        positions: dict[str, object],
+        predicates: frozenset[ox.NamedNode] = frozenset(),
+    ) -> list[ox.Quad]:
+        """The triples of ``query`` (matching ``positions``, with one of ``predicates`` if
+        any) over the engine's own default graph. Where the engine's default graph is the union
+        of its graphs, as the service needs, no query can read its own one: the Graph Store
+        Protocol can, and does when configured (the graph is read whole, and kept)."""
+        if self.client.endpoints.graph_store_url is None:
+            rows = self._select(self._pattern(query, positions))
+            return [ox.Quad(*self._triple(row, positions), ox.DefaultGraph()) for row in rows]
+        return [
+            ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+            for t in self._reads.get("default graph", lambda: self.graph_triples(None))
+            if (not predicates or t.predicate in predicates)
+            and all(
+                fits(value, actual) for value, actual in zip(positions.values(), t, strict=True)
+            )
+        ]
 
     def _whole(self, graph: str | EllipsisType | None) -> list[ox.Quad]:
         """Whole graphs, read graph by graph as N-Triples (much faster than results)."""
@@ -201,15 +236,19 @@ class RemoteStore:
 
     def _pattern(self, query: str, positions: dict[str, object]) -> str:
         head, brace, pattern = query.partition("{")
+        filters = ""
         for variable, value in positions.items():
-            if value is not None:
+            if value == ANY_BLANK:
+                filters += f"FILTER(isBlank({variable})) "
+            elif value is not None:
                 pattern = pattern.replace(f"{variable} ", f"{self.dialect.term(value)} ", 1)  # type: ignore[arg-type]
-        return head + brace + pattern
+        end = pattern.rindex("}")
+        return head + brace + pattern[:end] + filters + pattern[end:]
 
     @staticmethod
     def _triple(row: dict, positions: dict[str, object]) -> tuple[object, object, object]:
         return tuple(  # type: ignore[return-value]
-            positions[f"?{v}"] if positions[f"?{v}"] is not None else term(row[v])
+            term(row[v]) if positions[f"?{v}"] in (None, ANY_BLANK) else positions[f"?{v}"]
             for v in ("s", "p", "o")
         )
 
@@ -250,7 +289,7 @@ class RemoteStore:
         return self._gate.closed()
 
     def update(self, update: str, *, base_iri: str | None = None) -> None:
-        text = f"BASE {ox.NamedNode(base_iri)}\n{update}" if base_iri else update
+        text = _with_base(update, base_iri)
         try:
             self.client.update(text, self.default_graph)
         finally:
@@ -271,23 +310,11 @@ class RemoteStore:
 
     def restore(self, remove: Sequence[ox.Quad], add: Sequence[ox.Quad]) -> None:
         if self.dialect.reference is None:
-            self._restore_without_references(remove, add)
+            self._handles.restore(remove, add)
             return
         operations = [f"DELETE DATA {{\n{self._quads_text(remove)}}}"] if remove else []
         if add:
             operations.append(f"INSERT DATA {{\n{self._quads_text(add)}}}")
-        self._send(operations)
-
-    def _restore_without_references(
-        self, remove: Sequence[ox.Quad], add: Sequence[ox.Quad]
-    ) -> None:
-        """Without a way to name a stored blank node, its triples are removed by pattern and
-        put back with a fresh node: exact for IRIs and literals, isomorphic for blank nodes."""
-        operations = []
-        if remove:
-            operations.append(f"DELETE WHERE {{\n{self._quads_text(remove, variables=True)}}}")
-        for graph, group in _by_graph(add).items():
-            operations += self._inserts(graph, group)
         self._send(operations)
 
     def _send(self, operations: list[str]) -> None:
@@ -349,6 +376,11 @@ def _by_graph(quads: Iterable[ox.Quad]) -> dict[str | None, list[ox.Triple]]:
         name = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else None
         groups[name].append(q.triple)
     return groups
+
+
+def _with_base(text: str, base_iri: str | None) -> str:
+    # On the first line, so that the engine's messages give the client's line numbers.
+    return f"BASE {ox.NamedNode(base_iri)} {text}" if base_iri else text
 
 
 def is_remote(location: str) -> bool:
