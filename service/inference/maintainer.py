@@ -26,7 +26,7 @@ from service.inference.vocabulary import (
     inferred_graph,
     is_axiom,
 )
-from service.store.base import Store
+from service.store.base import MatchingPredicates, Store
 from service.writes import Write, WriteContext, WriteResult
 
 log = logging.getLogger("uvicorn.error")
@@ -65,6 +65,17 @@ class InferenceMaintainer:
 
     def _match(self, s: Term | None, p: ox.NamedNode | None, o: Term | None) -> list[ox.Quad]:
         return [q for q in self.store.match(s, p, o) if self._asserted(q)]  # type: ignore[arg-type]
+
+    def _pointing_at(self, node: Term, predicates: frozenset[Term]) -> list[ox.Quad]:
+        """The asserted quads whose object is ``node`` and whose predicate is one of
+        ``predicates``: one read on a store that matches several predicates at once (a remote
+        engine answers one request instead of one per predicate)."""
+        named = [p for p in predicates if isinstance(p, ox.NamedNode)]
+        if isinstance(self.store, MatchingPredicates):
+            quads = self.store.match_predicates(named, node)  # type: ignore[arg-type]
+        else:
+            quads = [q for p in named for q in self.store.match(None, p, node)]  # type: ignore[arg-type]
+        return [q for q in quads if self._asserted(q)]
 
     def axioms(self) -> Axioms:
         """The axioms of the asserted data, read once after each change to them."""
@@ -199,14 +210,14 @@ class InferenceMaintainer:
         todo = list(seeds)
         while todo:
             node = todo.pop()
-            for p in chaining:
-                assert isinstance(p, ox.NamedNode)
-                linked = [q.object for q in self._match(node, p, None)]
-                linked += [q.subject for q in self._match(None, p, node)]
-                for other in linked:
-                    if other not in nodes and isinstance(other, ox.NamedNode | ox.BlankNode):
-                        nodes.add(other)
-                        todo.append(other)
+            # Two reads a node, whatever the number of predicates (update_around reads the
+            # node's own triples again: a remote store keeps them for it).
+            linked = [q.object for q in self._match(node, None, None) if q.predicate in chaining]
+            linked += [q.subject for q in self._pointing_at(node, chaining)]
+            for other in linked:
+                if other not in nodes and isinstance(other, ox.NamedNode | ox.BlankNode):
+                    nodes.add(other)
+                    todo.append(other)
         return nodes
 
     def update_around(self, seeds: set[Term]) -> Maintenance:
@@ -221,9 +232,7 @@ class InferenceMaintainer:
                 for q in self._match(node, None, None):
                     if q.predicate == TYPE or q.predicate in relevant:
                         around.add(_fact(q))
-                for p in relevant:
-                    assert isinstance(p, ox.NamedNode)
-                    around.update(_fact(q) for q in self._match(None, p, node))
+                around.update(_fact(q) for q in self._pointing_at(node, relevant))
             closure = entail(axioms, around)
 
             def owned(t: ox.Triple | Fact) -> bool:
