@@ -338,7 +338,9 @@ def engine_error(status: int | None, message: str, operation: str) -> ServiceErr
     if status in (408, 504) or "timeout" in detail.lower():
         return StoreUnavailable(f"the SPARQL engine timed out on the {operation}: {detail}")
     if 400 <= status < 500 or _CLIENT_SQLSTATE.search(detail):
-        if "syntax" in detail.lower() or "parse" in detail.lower():
+        # Virtuoso says "syntax error"; Oxigraph gives the parser's position ("error at 1:9").
+        lowered = detail.lower()
+        if "syntax" in lowered or "parse" in lowered or _POSITION.search(detail):
             return SyntaxProblem(f"SPARQL {operation}: {detail}", language=f"SPARQL {operation}")
         return BadRequest(f"the SPARQL engine refused the {operation}: {detail}")
     return StoreFailure(f"the SPARQL engine failed on the {operation} (HTTP {status}): {detail}")

@@ -69,9 +69,10 @@ def test_a_query_that_does_not_parse_is_a_400_with_the_parsers_message(
     r = http.post(f"{on_oxigraph_server.url}/sparql", data={"query": "SELECT * WHERE { ?s ?p"})
     assert r.status_code == 400, r.text
     assert r.headers["content-type"].startswith("application/problem+json")
-    detail = r.json()["detail"]
+    problem = r.json()
     # Oxigraph's own message, at the line of the client's query.
-    assert "error at 1:" in detail and "expected" in detail
+    assert "error at 1:" in problem["detail"] and "expected" in problem["detail"]
+    assert problem["title"] == "Syntax error" and problem["line"] == 1
 
 
 def test_results_come_in_every_format_and_graphs_over_the_graph_store(
