@@ -32,7 +32,7 @@ from service.query_pool import QueryPool
 from service.rate_limit import RateLimitMiddleware, TokenBuckets
 from service.result_cache import ResultCache
 from service.routes import admin as admin_routes
-from service.routes import graph_store, sparql
+from service.routes import api_docs, graph_store, sparql
 from service.routes import named_queries as named_query_routes
 from service.routes import operations as operations_routes
 from service.routes import publishing as publishing_routes
@@ -150,6 +150,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.router.add_route("/health", _health, methods=["GET"], include_in_schema=False)
     app.include_router(sparql.router)
     app.include_router(named_query_routes.router)
+    app.include_router(api_docs.router)
     app.include_router(graph_store.router)
     app.include_router(validation_routes.router)
 

@@ -8,12 +8,10 @@ import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from importlib import resources
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from fastapi import APIRouter, FastAPI, Request, Response
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers, State
 from starlette.types import Scope
@@ -62,12 +60,6 @@ CACHE_CONTROL = "public, max-age=60"
 # Where the answers are: /api/queries/{name}.
 ANSWERS_PREFIX = "/api/queries/"
 EXAMPLE_FORMATS = (TURTLE, JSON_LD, N_TRIPLES)
-# Swagger UI's files ship inside the fastapi-offline package, so /docs needs no CDN.
-DOCS_ASSETS = {
-    "swagger-ui-bundle.js": "text/javascript",
-    "swagger-ui.css": "text/css",
-    "favicon.png": "image/png",
-}
 
 
 @asynccontextmanager
@@ -393,24 +385,3 @@ async def sparql_examples(request: Request) -> Response:
         media_type=fmt.content_type,
         headers={"Vary": "Accept", "Cache-Control": CACHE_CONTROL},
     )
-
-
-@router.get("/docs", include_in_schema=False)
-async def docs() -> Response:
-    """Swagger UI over /openapi.json, with its assets served from here."""
-    return get_swagger_ui_html(
-        openapi_url="/openapi.json",
-        title="Osaamiskartta API",
-        swagger_js_url="/docs/assets/swagger-ui-bundle.js",
-        swagger_css_url="/docs/assets/swagger-ui.css",
-        swagger_favicon_url="/docs/assets/favicon.png",
-    )
-
-
-@router.get("/docs/assets/{file}", include_in_schema=False)
-async def docs_asset(file: str) -> Response:
-    media_type = DOCS_ASSETS.get(file)
-    if media_type is None:
-        raise NotFound(f"no documentation asset {file!r}")
-    content = (resources.files("fastapi_offline") / "static" / file).read_bytes()
-    return Response(content, media_type=media_type, headers={"Cache-Control": "max-age=86400"})
