@@ -12,8 +12,7 @@ sees the union), or, without a Graph Store URL, by queries.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from contextlib import AbstractContextManager
 from functools import cache
 from importlib.resources import files
@@ -39,6 +38,7 @@ from service.store.remote_results import (
     term,
     triples,
 )
+from service.store.remote_text import UpdateText, with_base
 
 SCHEME = "sparql+"
 # Names no graph: an empty default graph or an empty set of named graphs in a protocol dataset.
@@ -47,9 +47,6 @@ NO_GRAPH = "urn:x-osaamiskartta:no-graph"
 # nothing (writes made straight to the engine show after this).
 CACHE_TTL = 5.0
 CACHE_ENTRIES = 20_000
-# Triples per INSERT DATA operation: engines parse long updates slowly or not at all.
-CHUNK = 5000
-
 Subject = ox.NamedNode | ox.BlankNode
 Object = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -74,6 +71,7 @@ class RemoteStore:
         self.client = client
         self.dialect = dialect
         self.default_graph = default_graph
+        self.text = UpdateText(dialect, default_graph)
         self._gate = ReadGate()
         self._reads: ReadCache[list] = ReadCache(CACHE_TTL, CACHE_ENTRIES)
         self._handles = Handles(self)
@@ -83,7 +81,7 @@ class RemoteStore:
     def query(
         self, query: str, *, dataset: QueryDataset | None = None, base_iri: str | None = None
     ) -> OxigraphResult | GraphResult:
-        text = _with_base(query, base_iri)
+        text = with_base(query, base_iri)
         excluded = set(dataset.exclude) if dataset is not None else set()
         if dataset is None and not has_own_dataset(query):
             dataset = self._union()
@@ -289,7 +287,7 @@ class RemoteStore:
         return self._gate.closed()
 
     def update(self, update: str, *, base_iri: str | None = None) -> None:
-        text = _with_base(update, base_iri)
+        text = with_base(update, base_iri)
         try:
             self.client.update(text, self.default_graph)
         finally:
@@ -298,23 +296,23 @@ class RemoteStore:
     def apply(self, changes: Sequence[Change]) -> None:
         operations: list[str] = []
         for change in changes:
-            target = self._graph_ref(change.graph)
+            target = self.text.graph_ref(change.graph)
             if isinstance(change, GraphDrop) or (
                 isinstance(change, GraphChange) and change.replace
             ):
                 verb = "DROP" if change.graph else "CLEAR"
                 operations.append(f"{verb} SILENT {target}")
             if isinstance(change, GraphChange):
-                operations += self._inserts(change.graph, change.triples)
+                operations += self.text.inserts(change.graph, change.triples)
         self._send(operations)
 
     def restore(self, remove: Sequence[ox.Quad], add: Sequence[ox.Quad]) -> None:
         if self.dialect.reference is None:
             self._handles.restore(remove, add)
             return
-        operations = [f"DELETE DATA {{\n{self._quads_text(remove)}}}"] if remove else []
+        operations = [f"DELETE DATA {{\n{self.text.quads(remove)}}}"] if remove else []
         if add:
-            operations.append(f"INSERT DATA {{\n{self._quads_text(add)}}}")
+            operations.append(f"INSERT DATA {{\n{self.text.quads(add)}}}")
         self._send(operations)
 
     def _send(self, operations: list[str]) -> None:
@@ -325,62 +323,8 @@ class RemoteStore:
         finally:
             self._reads.forget()
 
-    def _graph_ref(self, graph: str | None) -> str:
-        if graph is None:
-            return f"GRAPH {ox.NamedNode(self.default_graph)}" if self.default_graph else "DEFAULT"
-        return f"GRAPH {ox.NamedNode(graph)}"
-
-    def _wrap(self, graph: str | None, body: str) -> str:
-        name = self.default_graph if graph is None else graph
-        return f"GRAPH {ox.NamedNode(name)} {{\n{body}}}" if name else body
-
-    def _inserts(self, graph: str | None, triples: Iterable[ox.Triple]) -> list[str]:
-        """INSERT DATA for the ground triples, in chunks; the triples with blank nodes in one
-        INSERT … WHERE {} (DATA blocks may not hold blank nodes on every engine; one template
-        keeps each node one node)."""
-        ground, blank = [], []
-        for t in triples:
-            has_blank = isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
-            (blank if has_blank else ground).append(t)
-        operations = []
-        for i in range(0, len(ground), CHUNK):
-            body = ox.serialize(ground[i : i + CHUNK], format=ox.RdfFormat.N_TRIPLES).decode()
-            operations.append(f"INSERT DATA {{\n{self._wrap(graph, body)}}}")
-        if blank:
-            body = ox.serialize(blank, format=ox.RdfFormat.N_TRIPLES).decode()
-            operations.append(f"INSERT {{\n{self._wrap(graph, body)}}} WHERE {{}}")
-        return operations
-
-    def _quads_text(self, quads: Sequence[ox.Quad], variables: bool = False) -> str:
-        def text(t: Subject | Object) -> str:
-            if variables and isinstance(t, ox.BlankNode):
-                return f"?b_{t.value}"
-            return self.dialect.term(t)
-
-        parts = []
-        for graph, group in _by_graph(quads).items():
-            lines = "".join(
-                f"{text(t.subject)} {text(t.predicate)} {text(t.object)} .\n"  # type: ignore[arg-type]
-                for t in group
-            )
-            parts.append(self._wrap(graph, lines))
-        return "\n".join(parts)
-
     def close(self) -> None:
         """Nothing to flush: the engine owns the data."""
-
-
-def _by_graph(quads: Iterable[ox.Quad]) -> dict[str | None, list[ox.Triple]]:
-    groups: dict[str | None, list[ox.Triple]] = defaultdict(list)
-    for q in quads:
-        name = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else None
-        groups[name].append(q.triple)
-    return groups
-
-
-def _with_base(text: str, base_iri: str | None) -> str:
-    # On the first line, so that the engine's messages give the client's line numbers.
-    return f"BASE {ox.NamedNode(base_iri)} {text}" if base_iri else text
 
 
 def is_remote(location: str) -> bool:

@@ -93,14 +93,14 @@ class Handles:
         add = [self._current(q) for q in add]
         store = self.store
         ground_remove = [q for q in remove if not blank_nodes(q)]
-        operations = [f"DELETE DATA {{\n{store._quads_text(ground_remove)}}}"]
+        operations = [f"DELETE DATA {{\n{store.text.quads(ground_remove)}}}"]
         blank_remove = [q for q in remove if blank_nodes(q)]
         blank_add = [q for q in add if blank_nodes(q)]
         if blank_remove or blank_add:
             operations.append(self._through_handles(blank_remove, blank_add))
             operations.append(f"DROP SILENT GRAPH {ox.NamedNode(HANDLES)}")
         ground_add = [q for q in add if not blank_nodes(q)]
-        operations.append(f"INSERT DATA {{\n{store._quads_text(ground_add)}}}")
+        operations.append(f"INSERT DATA {{\n{store.text.quads(ground_add)}}}")
         store._send([op for op in operations if not op.endswith("{\n}")])
 
     def _current(self, quad: ox.Quad) -> ox.Quad:
@@ -131,7 +131,7 @@ class Handles:
             f'GRAPH {ox.NamedNode(HANDLES)} {{ ?b_{node.value} {HANDLE} "{ids[node]}" }}'
             for node in nodes
         )
-        text = self.store._quads_text
+        text = self.store.text.quads
         delete = f"DELETE {{\n{text(remove, variables=True)}}}\n" if remove else ""
         insert = f"INSERT {{\n{text(add, variables=True)}}}\n" if add else ""
         return f"{delete}{insert}WHERE {{ {where} }}"
@@ -188,7 +188,7 @@ class Handles:
 
         graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else None
         triple = f"{text(quad.subject)} {text(quad.predicate)} {text(quad.object)} .\n"
-        return self.store._wrap(graph, triple)
+        return self.store.text.wrap(graph, triple)
 
 
 def _best(quads: Iterable[ox.Quad], node: ox.BlankNode) -> ox.Quad:
