@@ -26,7 +26,7 @@ from service.inference.vocabulary import (
     inferred_graph,
     is_axiom,
 )
-from service.store.base import MatchingPredicates, Store
+from service.store.base import MatchingPredicates, Store, prefetch, prefetch_pointing_at
 from service.writes import Write, WriteContext, WriteResult
 
 log = logging.getLogger("uvicorn.error")
@@ -207,18 +207,33 @@ class InferenceMaintainer:
     def _widen(self, seeds: set[Term], chaining: frozenset[Term]) -> set[Term]:
         """The seeds and every node linked to them by a chain of transitive-family triples."""
         nodes = set(seeds)
-        todo = list(seeds)
-        while todo:
-            node = todo.pop()
-            # Two reads a node, whatever the number of predicates (update_around reads the
-            # node's own triples again: a remote store keeps them for it).
-            linked = [q.object for q in self._match(node, None, None) if q.predicate in chaining]
-            linked += [q.subject for q in self._pointing_at(node, chaining)]
-            for other in linked:
-                if other not in nodes and isinstance(other, ox.NamedNode | ox.BlankNode):
-                    nodes.add(other)
-                    todo.append(other)
+        frontier = set(seeds)
+        while frontier:
+            # Two reads a node, whatever the number of predicates, asked a level at a time so
+            # that a remote store reads the level in a few requests (update_around reads the
+            # nodes' own triples again: a remote store keeps them for it).
+            self._prefetch(frontier, chaining)
+            linked: set[Term] = set()
+            for node in frontier:
+                linked.update(
+                    q.object for q in self._match(node, None, None) if q.predicate in chaining
+                )
+                linked.update(q.subject for q in self._pointing_at(node, chaining))
+            frontier = {
+                n for n in linked if n not in nodes and isinstance(n, ox.NamedNode | ox.BlankNode)
+            }
+            nodes |= frontier
         return nodes
+
+    def _prefetch(self, nodes: set[Term], predicates: frozenset[Term]) -> None:
+        """About to read each node's own triples and those pointing at it with ``predicates``."""
+        prefetch(self.store, nodes)  # type: ignore[arg-type]
+        named = [p for p in predicates if isinstance(p, ox.NamedNode)]
+        if isinstance(self.store, MatchingPredicates):
+            prefetch_pointing_at(self.store, nodes, named)  # type: ignore[arg-type]
+        else:
+            for p in named:
+                prefetch(self.store, nodes, as_object=True, predicate=p)  # type: ignore[arg-type]
 
     def update_around(self, seeds: set[Term]) -> Maintenance:
         """Recompute the inferred triples about ``seeds`` (and what chains them) only."""
@@ -228,8 +243,13 @@ class InferenceMaintainer:
             relevant = axioms.relevant_predicates()
             nodes = self._widen(seeds, axioms.chaining_predicates())
             around: set[Fact] = set()
+            # The nodes' asserted triples: whether an entailed triple about them is asserted
+            # is answered from these, without a read each.
+            asserted: set[ox.Triple] = set()
+            self._prefetch(nodes, relevant)
             for node in nodes:
                 for q in self._match(node, None, None):
+                    asserted.add(q.triple)
                     if q.predicate == TYPE or q.predicate in relevant:
                         around.add(_fact(q))
                 around.update(_fact(q) for q in self._pointing_at(node, relevant))
@@ -242,8 +262,14 @@ class InferenceMaintainer:
                 return s in nodes or (p != TYPE and o in nodes)
 
             wanted = {ox.Triple(*f) for f in closure - around if owned(f)}
-            wanted = {t for t in wanted if not self._is_asserted(t)}
+            wanted = {
+                t
+                for t in wanted
+                if not (t in asserted if t.subject in nodes else self._is_asserted(t))
+            }
             current: set[ox.Triple] = set()
+            prefetch(self.store, nodes, graph=self.graph)  # type: ignore[arg-type]
+            prefetch(self.store, nodes, as_object=True, graph=self.graph)  # type: ignore[arg-type]
             for node in nodes:
                 current.update(q.triple for q in self.store.match(node, None, None, self.graph))  # type: ignore[arg-type]
                 current.update(

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from service.search.fields import FIELD_OF
 from service.search.index import SearchIndex, Text, combine
-from service.store.base import Store
+from service.store.base import Store, prefetch
 from service.store.oxigraph import Term
 from service.writes import Write, WriteContext, WriteResult
 
@@ -85,6 +85,8 @@ class SearchMaintainer:
 
     def _documents(self, subjects: Iterable[Term]) -> list[tuple[str, list[Text]]]:
         documents = []
+        subjects = list(subjects)
+        prefetch(self.store, subjects)  # type: ignore[arg-type]
         for subject in subjects:
             assert isinstance(subject, ox.NamedNode | ox.BlankNode)
             # One read of the subject's triples, not one per searchable predicate (17): on a

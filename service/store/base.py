@@ -232,6 +232,56 @@ class MatchingPredicates(Protocol):
 
 
 @runtime_checkable
+class Prefetching(Protocol):
+    """A store whose reads are round trips to another server. A caller about to match many
+    nodes one by one names them first; the store reads them a chunk per request and keeps the
+    answers for those matches (``match`` and ``match_predicates``) a few seconds."""
+
+    def prefetch(
+        self,
+        nodes: Collection[NamedNode | BlankNode | Literal],
+        *,
+        as_object: bool = False,
+        predicate: NamedNode | None = None,
+        graph: str | EllipsisType | None = ...,
+    ) -> None:
+        """Read ahead ``match(node, predicate, None, graph)`` for each node (with
+        ``as_object``, ``match(None, predicate, node, graph)``)."""
+        ...
+
+    def prefetch_pointing_at(
+        self,
+        objects: Collection[NamedNode | BlankNode | Literal],
+        predicates: Collection[NamedNode],
+    ) -> None:
+        """Read ahead ``match_predicates(predicates, obj)`` for each object."""
+        ...
+
+
+def prefetch(
+    store: object,
+    nodes: Collection[NamedNode | BlankNode | Literal],
+    *,
+    as_object: bool = False,
+    predicate: NamedNode | None = None,
+    graph: str | EllipsisType | None = ...,
+) -> None:
+    """``store.prefetch`` where the store prefetches; nothing elsewhere (reads are local)."""
+    if nodes and isinstance(store, Prefetching):
+        store.prefetch(nodes, as_object=as_object, predicate=predicate, graph=graph)
+
+
+def prefetch_pointing_at(
+    store: object,
+    objects: Collection[NamedNode | BlankNode | Literal],
+    predicates: Collection[NamedNode],
+) -> None:
+    """``store.prefetch_pointing_at`` where the store prefetches."""
+    if objects and isinstance(store, Prefetching):
+        store.prefetch_pointing_at(objects, predicates)
+
+
+@runtime_checkable
 class ReadingAtOnce(Protocol):
     """A store whose reads are calls into this process (no network): a read known to be cheap
     may run on the event loop, provided it can start without waiting for a write."""

@@ -41,6 +41,24 @@ class ReadCache(Generic[T]):
                 self._answers[key] = (time.monotonic(), answer)
         return answer
 
+    def has(self, key: Hashable) -> bool:
+        """Whether an answer for ``key`` is kept and still trusted."""
+        with self._lock:
+            kept = self._answers.get(key)
+        return kept is not None and time.monotonic() - kept[0] < self.ttl
+
+    def keep(self, read: Callable[[], dict[Hashable, T]]) -> None:
+        """Keep the answers ``read()`` gives for several keys at once (as ``get`` would)."""
+        with self._lock:
+            generation = self._generation
+        answers = read()
+        with self._lock:
+            if len(self._answers) + len(answers) > self.entries:
+                self._answers.clear()
+            if generation == self._generation:
+                now = time.monotonic()
+                self._answers.update((key, (now, answer)) for key, answer in answers.items())
+
     def forget(self) -> None:
         """Drop every answer: the service just wrote."""
         with self._lock:

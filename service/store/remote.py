@@ -12,7 +12,7 @@ sees the union), or, without a Graph Store URL, by queries.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Hashable, Sequence
 from contextlib import AbstractContextManager
 from functools import cache
 from importlib.resources import files
@@ -28,7 +28,7 @@ from service.store.base import Change, GraphChange, GraphDrop, QueryDataset
 from service.store.oxigraph import OxigraphResult, rdf_format
 from service.store.read_cache import ReadCache
 from service.store.readgate import ReadGate
-from service.store.remote_blank import ANY_BLANK, HANDLES, Handles, any_blank, fits
+from service.store.remote_blank import ANY_BLANK, HANDLES, Handles, any_blank, fits, is_fixed
 from service.store.remote_client import Answer, Endpoints, SparqlClient
 from service.store.remote_dialect import DIALECTS, Dialect
 from service.store.remote_results import (
@@ -47,6 +47,8 @@ NO_GRAPH = "urn:x-osaamiskartta:no-graph"
 # nothing (writes made straight to the engine show after this).
 CACHE_TTL = 5.0
 CACHE_ENTRIES = 20_000
+# Nodes read per request when a caller prefetches many (the IRIs go in the query's text).
+PREFETCH_CHUNK = 100
 Subject = ox.NamedNode | ox.BlankNode
 Object = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -175,16 +177,70 @@ class RemoteStore:
         return self._kept((frozenset(predicates), obj), self._match_predicates, None, obj)
 
     def _match_predicates(self, predicates: frozenset[ox.NamedNode], obj: Object) -> list[ox.Quad]:
-        if not predicates:
-            return []
-        positions = {"?s": None, "?p": None, "?o": obj}
-        values = " ".join(self.dialect.term(p) for p in sorted(predicates, key=str))
-        named = rq("match_named_predicates").replace("PREDICATES", values)
-        quads = self._from_named(named, positions, ...)
-        if self.default_graph is None:
-            default = rq("match_default_predicates").replace("PREDICATES", values)
-            quads += self._from_default(default, positions, predicates)
-        return quads
+        return self._match(None, predicates, obj, ...) if predicates else []
+
+    # Prefetching: a caller about to match many nodes one by one has them read in a few requests.
+
+    def prefetch(
+        self,
+        nodes: Collection[Object],
+        *,
+        as_object: bool = False,
+        predicate: ox.NamedNode | None = None,
+        graph: str | EllipsisType | None = ...,
+    ) -> None:
+        """Keep ``match``'s answers for each of ``nodes`` as the subject (or the object) of a
+        pattern with ``predicate`` in ``graph``."""
+        if as_object:
+            self._prefetch(
+                nodes,
+                lambda n: (None, predicate, n, graph),
+                lambda chunk: self._match(None, predicate, chunk, graph),  # type: ignore[arg-type]
+                as_object,
+            )
+        else:
+            self._prefetch(
+                nodes,
+                lambda n: (n, predicate, None, graph),
+                lambda chunk: self._match(chunk, predicate, None, graph),  # type: ignore[arg-type]
+                as_object,
+            )
+
+    def prefetch_pointing_at(
+        self, objects: Collection[Object], predicates: Collection[ox.NamedNode]
+    ) -> None:
+        """Keep ``match_predicates``' answers for each of ``objects``."""
+        chosen = frozenset(predicates)
+        if chosen:
+            self._prefetch(
+                objects,
+                lambda n: (chosen, n),
+                lambda chunk: self._match(None, chosen, chunk, ...),  # type: ignore[arg-type]
+                True,
+            )
+
+    def _prefetch(
+        self,
+        nodes: Collection[Object],
+        key: Callable[[Object], Hashable],
+        read: Callable[[frozenset[Object]], list[ox.Quad]],
+        as_object: bool,
+    ) -> None:
+        # IRIs only: engines take stored blank nodes in a pattern, not in VALUES.
+        wanted = sorted(
+            {n for n in nodes if isinstance(n, ox.NamedNode) and not self._reads.has(key(n))},
+            key=str,
+        )
+        for start in range(0, len(wanted), PREFETCH_CHUNK):
+            chunk = wanted[start : start + PREFETCH_CHUNK]
+
+            def answers(chunk: list[Object] = chunk) -> dict[Hashable, list[ox.Quad]]:
+                found: dict[Hashable, list[ox.Quad]] = {key(n): [] for n in chunk}
+                for quad in read(frozenset(chunk)):
+                    found[key(quad.object if as_object else quad.subject)].append(quad)
+                return found
+
+            self._reads.keep(answers)
 
     def _from_named(
         self, query: str, positions: dict[str, object], graph: str | EllipsisType
@@ -201,26 +257,18 @@ class RemoteStore:
             quads.append(ox.Quad(*self._triple(row, positions), graph_name))
         return quads
 
-    def _from_default(
-        self,
-        query: str,
-        positions: dict[str, object],
-        predicates: frozenset[ox.NamedNode] = frozenset(),
-    ) -> list[ox.Quad]:
-        """The triples of ``query`` (matching ``positions``, with one of ``predicates`` if
-        any) over the engine's own default graph. Where the engine's default graph is the union
-        of its graphs, as the service needs, no query can read its own one: the Graph Store
-        Protocol can, and does when configured (the graph is read whole, and kept)."""
+    def _from_default(self, query: str, positions: dict[str, object]) -> list[ox.Quad]:
+        """The triples of ``query`` (matching ``positions``) over the engine's own default
+        graph. Where the engine's default graph is the union of its graphs, as the service
+        needs, no query can read its own one: the Graph Store Protocol can, and does when
+        configured (the graph is read whole, and kept)."""
         if self.client.endpoints.graph_store_url is None:
             rows = self._select(self._pattern(query, positions))
             return [ox.Quad(*self._triple(row, positions), ox.DefaultGraph()) for row in rows]
         return [
             ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
             for t in self._reads.get("default graph", lambda: self.graph_triples(None))
-            if (not predicates or t.predicate in predicates)
-            and all(
-                fits(value, actual) for value, actual in zip(positions.values(), t, strict=True)
-            )
+            if all(fits(value, actual) for value, actual in zip(positions.values(), t, strict=True))
         ]
 
     def _whole(self, graph: str | EllipsisType | None) -> list[ox.Quad]:
@@ -233,20 +281,25 @@ class RemoteStore:
         return quads
 
     def _pattern(self, query: str, positions: dict[str, object]) -> str:
+        """``query`` with its bound positions written in: a term into the pattern itself, a
+        set of IRIs as VALUES, any blank node as a filter."""
         head, brace, pattern = query.partition("{")
-        filters = ""
+        tail = ""
         for variable, value in positions.items():
             if value == ANY_BLANK:
-                filters += f"FILTER(isBlank({variable})) "
+                tail += f"FILTER(isBlank({variable})) "
+            elif isinstance(value, frozenset):
+                terms = " ".join(sorted(self.dialect.term(t) for t in value))
+                tail += f"VALUES {variable} {{ {terms} }} "
             elif value is not None:
                 pattern = pattern.replace(f"{variable} ", f"{self.dialect.term(value)} ", 1)  # type: ignore[arg-type]
         end = pattern.rindex("}")
-        return head + brace + pattern[:end] + filters + pattern[end:]
+        return head + brace + pattern[:end] + tail + pattern[end:]
 
     @staticmethod
     def _triple(row: dict, positions: dict[str, object]) -> tuple[object, object, object]:
         return tuple(  # type: ignore[return-value]
-            term(row[v]) if positions[f"?{v}"] in (None, ANY_BLANK) else positions[f"?{v}"]
+            positions[f"?{v}"] if is_fixed(positions[f"?{v}"]) else term(row[v])
             for v in ("s", "p", "o")
         )
 

@@ -49,10 +49,17 @@ def any_blank(term: object) -> object:
 
 
 def fits(value: object, actual: object) -> bool:
-    """Whether a term read fits a position of a pattern (None: any term)."""
+    """Whether a term read fits a position of a pattern (None: any term; a set: any of it)."""
     if value == ANY_BLANK:
         return isinstance(actual, ox.BlankNode)
+    if isinstance(value, frozenset):
+        return actual in value
     return value is None or value == actual
+
+
+def is_fixed(value: object) -> bool:
+    """Whether a position of a pattern is one term (written into the pattern)."""
+    return value is not None and value != ANY_BLANK and not isinstance(value, frozenset)
 
 
 def blank_nodes(quad: ox.Quad) -> list[ox.BlankNode]:

@@ -69,6 +69,12 @@ def focus_nodes(
     frontier = set(start)
     for _ in range(model.depth):
         found: set[Node] = set()
+        reads.prefetch(frontier)
+        if model.reads_anything:
+            reads.prefetch(frontier, as_object=True)
+        else:
+            reads.prefetch(frontier & retyped, as_object=True)
+            reads.prefetch_pointing_at(frontier - retyped, model.reads_triples)
         for node in frontier:
             if model.reads_anything:
                 incoming = reads.triples(None, None, node)
@@ -102,6 +108,11 @@ def subgraph(
     frontier = set(focus)
     for _ in range(model.depth + 1):
         reached: set[Node] = set()
+        reads.prefetch(frontier)
+        if model.reads_anything:
+            reads.prefetch(frontier, as_object=True)
+        else:
+            reads.prefetch_pointing_at(frontier, model.inverse)
         for node in frontier:
             outgoing = reads.triples(node, None, None)
             triples |= outgoing
@@ -120,7 +131,9 @@ def subgraph(
         seen |= frontier
         frontier = reached - seen
     # The types of every node mentioned, for sh:class and class targets.
-    for node in _nodes(t.object for t in list(triples)) - seen:
+    mentioned = _nodes(t.object for t in list(triples)) - seen
+    reads.prefetch(mentioned, predicate=RDF_TYPE)
+    for node in mentioned:
         triples |= reads.triples(node, RDF_TYPE, None)
     graph = Graph()
     for t in triples:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Collection
 
 import pyoxigraph as ox
 
-from service.store.base import MatchingPredicates, Store
+from service.store.base import MatchingPredicates, Store, prefetch, prefetch_pointing_at
 from service.validation.delta import Delta
 
 Subject = ox.NamedNode | ox.BlankNode
@@ -80,3 +80,24 @@ class DataReads:
             if q.predicate in predicates and self._visible(q):
                 found.add(q.triple)
         return found
+
+    def prefetch(
+        self,
+        nodes: Collection[Object],
+        *,
+        as_object: bool = False,
+        predicate: ox.NamedNode | None = None,
+    ) -> None:
+        """About to ask ``triples`` of each node as subject (or object) with ``predicate``: a
+        remote store reads them all in a few requests."""
+        prefetch(self._store, nodes, as_object=as_object, predicate=predicate)
+
+    def prefetch_pointing_at(
+        self, objects: Collection[Object], predicates: Collection[ox.NamedNode]
+    ) -> None:
+        """About to ask ``pointing_at`` of each object with ``predicates``."""
+        if self._matches_predicates:
+            prefetch_pointing_at(self._store, objects, predicates)
+        else:
+            for p in predicates:
+                prefetch(self._store, objects, as_object=True, predicate=p)

@@ -11,16 +11,19 @@ import pytest
 
 from service.errors import StoreFailure
 from service.settings import Settings
+from service.store.base import GraphChange
 from service.store.remote import RemoteStore, open_remote
 from service.store.remote_blank import HANDLES
-from service.store.remote_client import Answer, SparqlClient
+from service.store.remote_client import Answer, Endpoints, SparqlClient
 from tests.conftest import Service
 from tests.remote import shared
 from tests.remote.conftest import oxigraph_environment
 from tests.remote.oxigraph_server import OxigraphServer
-from tests.remote.shared import BASE, ELO_GRAPH, OK_PREFIX, http, select, update
+from tests.remote.shared import BASE, ELO_GRAPH, OK_PREFIX, SKOS, http, select, update
 
 HAS_COUNT = ox.NamedNode(BASE + "ontology#hasCount")
+TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+SUBCLASS_OF = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
 INFERRED = f"<{BASE}graph/system/inferred>"
 # Count nodes whose type the inferred graph holds for the very node the data graph describes.
 LINKED_COUNTS = (
@@ -219,3 +222,92 @@ def test_an_engine_whose_blank_node_labels_change_is_refused_and_left_as_it_was(
         unstable.restore(remove=qualifier, add=[])
     assert shared.dump(on_oxigraph_server) == before
     assert shared.engine_count(oxigraph_server, f"GRAPH <{HANDLES}> {{ ?s ?p ?o }}") == 0
+
+
+class CountingClient(SparqlClient):
+    """The real client, counting the requests it sends."""
+
+    def __init__(self, endpoints: Endpoints) -> None:
+        super().__init__(endpoints)
+        self.requests = 0
+
+    def query(
+        self, text: str, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()
+    ) -> Answer:
+        self.requests += 1
+        return super().query(text, default_graphs, named_graphs)
+
+    def graph(self, graph: str | None) -> bytes | None:
+        self.requests += 1
+        return super().graph(graph)
+
+
+def counting_store(server: OxigraphServer) -> tuple[RemoteStore, CountingClient]:
+    plain = store_on(server)
+    client = CountingClient(plain.client.endpoints)
+    return RemoteStore(client, plain.dialect), client
+
+
+def test_prefetched_matches_answer_as_their_own_reads_at_a_request_a_chunk(
+    on_oxigraph_server: Service, oxigraph_server: OxigraphServer
+) -> None:
+    fresh = store_on(oxigraph_server)
+    ahead, client = counting_store(oxigraph_server)
+    typed = {q.subject for q in fresh.match(None, TYPE, None)}
+    subjects = sorted((s for s in typed if isinstance(s, ox.NamedNode)), key=str)[:250]
+    absent = ox.NamedNode(BASE + "id/nothing-here")
+    blank = next(s for s in typed if isinstance(s, ox.BlankNode))
+    nodes = [*subjects, absent, blank]
+    assert len(subjects) == 250
+
+    ahead.prefetch(nodes)
+    # Three chunks of IRIs, and the engine's own default graph read once over the Graph Store.
+    assert client.requests == 4
+    answers = {s: set(ahead.match(s, None, None)) for s in [*subjects, absent]}
+    assert client.requests == 4
+    assert answers == {s: set(fresh.match(s, None, None)) for s in [*subjects, absent]}
+    assert answers[absent] == set()
+    assert sum(map(len, answers.values())) > 250 * 2
+    # A blank node is read on its own, as before.
+    assert set(ahead.match(blank, None, None)) == set(fresh.match(blank, None, None))
+    assert client.requests > 4
+
+
+def test_prefetched_incoming_matches_and_pointers_answer_as_their_own_reads(
+    on_oxigraph_server: Service, oxigraph_server: OxigraphServer
+) -> None:
+    fresh = store_on(oxigraph_server)
+    ahead, client = counting_store(oxigraph_server)
+    classes = sorted({q.object for q in fresh.match(None, TYPE, None)}, key=str)
+    targets = [o for o in classes if isinstance(o, ox.NamedNode)]
+    inferred = INFERRED.strip("<>")
+
+    ahead.prefetch(targets, as_object=True, predicate=TYPE, graph=inferred)
+    ahead.prefetch_pointing_at(targets, [TYPE, SUBCLASS_OF])
+    before = client.requests
+    typed_inferred = {o: set(ahead.match(None, TYPE, o, inferred)) for o in targets}
+    pointing = {o: set(ahead.match_predicates([SUBCLASS_OF, TYPE], o)) for o in targets}
+    assert client.requests == before
+    assert typed_inferred == {o: set(fresh.match(None, TYPE, o, inferred)) for o in targets}
+    assert pointing == {o: set(fresh.match_predicates([TYPE, SUBCLASS_OF], o)) for o in targets}
+    assert any(typed_inferred.values()) and any(pointing.values())
+
+
+def test_a_write_drops_what_was_prefetched(
+    on_oxigraph_server: Service, oxigraph_server: OxigraphServer
+) -> None:
+    store, client = counting_store(oxigraph_server)
+    subject = ox.NamedNode(BASE + "id/prefetched-then-written")
+    label = ox.Quad(
+        subject, ox.NamedNode(SKOS + "prefLabel"), ox.Literal("uusi"), ox.NamedNode(ELO_GRAPH)
+    )
+    store.prefetch([subject])
+    kept = client.requests
+    assert store.match(subject, None, None) == []
+    assert client.requests == kept
+    try:
+        store.apply([GraphChange(ELO_GRAPH, (label.triple,), replace=False)])
+        assert store.match(subject, None, None) == [label]
+    finally:
+        store.restore(remove=[label], add=[])
+    assert store.match(subject, None, None) == []
