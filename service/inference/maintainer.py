@@ -229,11 +229,7 @@ class InferenceMaintainer:
         """About to read each node's own triples and those pointing at it with ``predicates``."""
         prefetch(self.store, nodes)  # type: ignore[arg-type]
         named = [p for p in predicates if isinstance(p, ox.NamedNode)]
-        if isinstance(self.store, MatchingPredicates):
-            prefetch_pointing_at(self.store, nodes, named)  # type: ignore[arg-type]
-        else:
-            for p in named:
-                prefetch(self.store, nodes, as_object=True, predicate=p)  # type: ignore[arg-type]
+        prefetch_pointing_at(self.store, nodes, named)  # type: ignore[arg-type]
 
     def update_around(self, seeds: set[Term]) -> Maintenance:
         """Recompute the inferred triples about ``seeds`` (and what chains them) only."""

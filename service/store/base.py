@@ -233,9 +233,10 @@ class MatchingPredicates(Protocol):
 
 @runtime_checkable
 class Prefetching(Protocol):
-    """A store whose reads are round trips to another server. A caller about to match many
-    nodes one by one names them first; the store reads them a chunk per request and keeps the
-    answers for those matches (``match`` and ``match_predicates``) a few seconds."""
+    """A store whose reads are round trips to another server (it also matches predicates, see
+    MatchingPredicates). A caller about to match many nodes one by one names them first; the
+    store reads them a chunk per request and keeps the answers for those matches (``match``
+    and ``match_predicates``) a few seconds, and not past the next write."""
 
     def prefetch(
         self,

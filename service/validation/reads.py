@@ -96,8 +96,4 @@ class DataReads:
         self, objects: Collection[Object], predicates: Collection[ox.NamedNode]
     ) -> None:
         """About to ask ``pointing_at`` of each object with ``predicates``."""
-        if self._matches_predicates:
-            prefetch_pointing_at(self._store, objects, predicates)
-        else:
-            for p in predicates:
-                prefetch(self._store, objects, as_object=True, predicate=p)
+        prefetch_pointing_at(self._store, objects, predicates)
