@@ -191,20 +191,16 @@ class RemoteStore:
     ) -> None:
         """Keep ``match``'s answers for each of ``nodes`` as the subject (or the object) of a
         pattern with ``predicate`` in ``graph``."""
-        if as_object:
-            self._prefetch(
-                nodes,
-                lambda n: (None, predicate, n, graph),
-                lambda chunk: self._match(None, predicate, chunk, graph),  # type: ignore[arg-type]
-                as_object,
-            )
-        else:
-            self._prefetch(
-                nodes,
-                lambda n: (n, predicate, None, graph),
-                lambda chunk: self._match(chunk, predicate, None, graph),  # type: ignore[arg-type]
-                as_object,
-            )
+
+        def key(n: Object) -> Hashable:
+            return (None, predicate, n, graph) if as_object else (n, predicate, None, graph)
+
+        def read(chunk: frozenset[Object]) -> list[ox.Quad]:
+            if as_object:
+                return self._match(None, predicate, chunk, graph)  # type: ignore[arg-type]
+            return self._match(chunk, predicate, None, graph)  # type: ignore[arg-type]
+
+        self._prefetch(nodes, key, read, as_object)
 
     def prefetch_pointing_at(
         self, objects: Collection[Object], predicates: Collection[ox.NamedNode]
