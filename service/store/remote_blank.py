@@ -67,6 +67,13 @@ def blank_nodes(quad: ox.Quad) -> list[ox.BlankNode]:
     return [t for t in (quad.subject, quad.object) if isinstance(t, ox.BlankNode)]
 
 
+def drop_leftover_handles(store: RemoteStore) -> None:
+    """Drop the handles an undo left on the engine when the service did not live to drop them
+    (queries of the union would see them); nothing on a dialect that names stored nodes."""
+    if store.dialect.reference is None:
+        store._send([f"DROP SILENT GRAPH {ox.NamedNode(HANDLES)}"])
+
+
 class Handles:
     """Restores quads with blank nodes through handles; one per remote store."""
 

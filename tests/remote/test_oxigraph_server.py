@@ -12,6 +12,7 @@ import pytest
 from service.errors import StoreFailure
 from service.settings import Settings
 from service.store.base import GraphChange
+from service.store.configured import open_configured_store
 from service.store.remote import RemoteStore, open_remote
 from service.store.remote_blank import HANDLES
 from service.store.remote_client import Answer, Endpoints, SparqlClient
@@ -311,3 +312,14 @@ def test_a_write_drops_what_was_prefetched(
     finally:
         store.restore(remove=[label], add=[])
     assert store.match(subject, None, None) == []
+
+
+def test_handles_left_by_an_undo_cut_short_are_dropped_when_the_store_opens(
+    on_oxigraph_server: Service, oxigraph_server: OxigraphServer
+) -> None:
+    store = store_on(oxigraph_server)
+    handles = f"GRAPH <{HANDLES}> {{ ?b ?handle ?id }}"
+    store.update(f'INSERT DATA {{ GRAPH <{HANDLES}> {{ _:b <urn:x-test:handle> "left" }} }}')
+    assert shared.engine_count(oxigraph_server, handles) == 1
+    open_configured_store(Settings.from_env(oxigraph_environment(oxigraph_server)))
+    assert shared.engine_count(oxigraph_server, handles) == 0
