@@ -158,7 +158,7 @@ def run(size: int, synth: Path, store: Path, times: int) -> tuple[str, list]:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
         # Opened only now: the service brings the inferred graph and the index up to date first.
         engine = ox.Store.read_only(str(store))
-        index = SearchIndex(Settings(store=str(store)).search_index_location)
+        index = SearchIndex.read_only(Settings(store=str(store)).search_index_location)
         score = TextScore(index)
         functions = {**stand_ins(), TEXT_SCORE: score}
         for query in registry:

@@ -41,7 +41,8 @@ from service.routes.cached_answers import CachedAnswers
 from service.routes.caching import CachingMiddleware
 from service.routes.common import AppState
 from service.routes.tools import router as tools_router
-from service.settings import Settings
+from service.settings import MEMORY, Settings
+from service.sparql.endpoint import Payload
 from service.store.configured import open_configured_store
 from service.store.oxigraph import OxigraphStore
 from service.tokens import TokenRegistry
@@ -78,8 +79,14 @@ def create_app(settings: Settings) -> FastAPI:
         store = open_configured_store(settings)
         # Started first: the workers import while the store loads. A remote engine runs its
         # own queries (and its own time limits), so it has no worker processes.
+        index = settings.search_index_location
         pool = (
-            QueryPool(store, settings.query_processes, settings.query_timeout)
+            QueryPool(
+                store,
+                settings.query_processes,
+                settings.query_timeout,
+                search_index=None if index == MEMORY else index,
+            )
             if isinstance(store, OxigraphStore)
             else None
         )
@@ -111,7 +118,9 @@ def create_app(settings: Settings) -> FastAPI:
             store_validation.start(gate, "files were loaded at start-up")
         executor = ThreadExecutor(settings.query_workers)
         # Only the pool's answers are cached: the pool's version moves on with every commit.
-        result_cache = ResultCache(settings.result_cache_bytes if pool is not None else 0)
+        result_cache: ResultCache[Payload] = ResultCache(
+            settings.result_cache_bytes if pool is not None else 0
+        )
         if pool is not None:
             await pool.wait_ready()
         app.state.osaamiskartta = AppState(

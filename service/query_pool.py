@@ -94,9 +94,17 @@ class PoolStats:
 class QueryPool:
     """A fixed number of query worker processes with a time limit per query."""
 
-    def __init__(self, store: OxigraphStore, processes: int, timeout: float) -> None:
+    def __init__(
+        self,
+        store: OxigraphStore,
+        processes: int,
+        timeout: float,
+        search_index: str | None = None,
+    ) -> None:
         self.store = store
         self.timeout = timeout
+        # The full-text index file the workers read for okfn:textScore (None: they have none).
+        self.search_index = search_index
         self.stats = PoolStats()
         self._snapshots = Snapshots(
             store, lambda: (w.snapshot for w in self._workers if w.snapshot is not None)
@@ -267,7 +275,7 @@ class QueryPool:
         worker.snapshot = snapshot
         if switched:
             self._snapshots.collect()
-        frame = encode_frame(QueryRequest(snapshot, op, accept, base_iri, caps))
+        frame = encode_frame(QueryRequest(snapshot, op, accept, base_iri, caps, self.search_index))
         reply: asyncio.Future[Reply] = loop.create_future()
         worker.reply = reply
         worker.deadline = loop.call_later(self.timeout, self._expire, worker)

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from service.errors import ServiceError
 from service.limits import Caps, serialize_capped
+from service.search.index import SearchIndex
+from service.search.sparql_function import TEXT_SCORE, TextScore
 from service.sparql.conneg import negotiate
 from service.sparql.formats import FORMATS_BY_KIND
 from service.sparql.protocol import QueryOperation
@@ -52,6 +54,9 @@ class QueryRequest:
     accept: str | None
     base_iri: str | None
     caps: Caps
+    # The service's full-text index file, for okfn:textScore (None: the function answers
+    # nothing; the service then runs text-search queries itself).
+    search_index: str | None = None
 
 
 # Replies: ("ok", format name, body) | ("problem", problem document, headers) | ("crash", text)
@@ -116,6 +121,18 @@ def answer(store: OxigraphStore, request: QueryRequest) -> Reply:
         return ("crash", f"{type(exc).__name__}: {exc}", None)
 
 
+_indexes: dict[str, SearchIndex] = {}
+
+
+def _text_score(path: str) -> TextScore:
+    """okfn:textScore over the index at ``path`` (opened once), its matches computed afresh
+    for each query: the service changes the index as it writes."""
+    index = _indexes.get(path)
+    if index is None:
+        index = _indexes[path] = SearchIndex.read_only(path)
+    return TextScore(index)
+
+
 def _die_with_parent() -> None:
     """Ask Linux to SIGKILL this worker when the service dies (even by kill -9), so that a
     runaway query does not outlive it; the socket closing covers an idle worker elsewhere."""
@@ -150,6 +167,8 @@ def main(sock: socket.socket) -> None:
                 continue
             opened = request.snapshot
         assert store is not None
+        if request.search_index is not None:
+            store.functions[TEXT_SCORE] = _text_score(request.search_index)
         try:
             send_frame(sock, answer(store, request))
         except OSError:

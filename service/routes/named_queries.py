@@ -37,7 +37,7 @@ from service.named_queries.catalogue import SchemeConcepts, describe, scheme_con
 from service.named_queries.examples import example_triples
 from service.named_queries.openapi import add_named_queries
 from service.named_queries.registry import RESERVED, NamedQuery
-from service.named_queries.runner import Page, query_text
+from service.named_queries.runner import Page, query_text, search_candidates
 from service.publishing.version import VersionedMemo
 from service.query_pool import QueryPool
 from service.result_cache import ResultCache
@@ -219,7 +219,7 @@ async def run_named_query(request: Request) -> Response:
         pool is None
         or not pool.snapshots_are_cheap
         or reads.is_cheap(kind)
-        or not _fits_a_worker(query)
+        or not _fits_a_worker(query, pool)
     ):
         result: Answer = await reads.run(
             kind, state.store, answer, state.store, query, raw, page, dataset, checks
@@ -295,8 +295,13 @@ async def _in_a_worker(
     terms = await reads.run(
         ("checks", kind), state.store, checked_terms, state.store, query, raw, checks
     )
+    candidates = None
+    if query.search is not None:
+        candidates = await reads.run(
+            ("search", kind), state.store, search_candidates, state.store, query, terms
+        )
     started = time.perf_counter()
-    operation = QueryOperation(query_text(query, terms, page), dataset)
+    operation = QueryOperation(query_text(query, terms, page, candidates), dataset)
     payload = await unless_client_leaves(
         request, pool.run(operation, SPARQL_RESULTS_JSON.content_type, None, Caps())
     )
@@ -306,10 +311,12 @@ async def _in_a_worker(
     return paged(query, terms, page, payload.body)
 
 
-def _fits_a_worker(query: NamedQuery) -> bool:
+def _fits_a_worker(query: NamedQuery, pool: QueryPool) -> bool:
     """Whether the query can run in a query worker: a SELECT (paged) that calls none of the
-    service's extension functions (their full-text index is in this process only)."""
-    return query.form == "SELECT" and not uses_text_search(query.sparql)
+    service's extension functions, unless the workers read the full-text index too."""
+    return query.form == "SELECT" and (
+        pool.search_index is not None or not uses_text_search(query.sparql)
+    )
 
 
 def _kind(

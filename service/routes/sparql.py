@@ -109,13 +109,16 @@ async def _handle(request: Request, *, accepts_queries: bool) -> Response:
     if isinstance(op, QueryOperation):
         if not op.inference:
             op = replace(op, dataset=asserted_only(op.dataset, state.settings.base_iri))
-        if pool is None or uses_text_search(op.query):
-            # The full-text index lives in this process: such queries run here (and are not
-            # cached: the index is not part of the snapshots the pool's version names).
-            _check_query(op.query, state.settings)
+        _check_query(op.query, state.settings)
+        text_search = uses_text_search(op.query)
+        if pool is None or (text_search and pool.search_index is None):
+            # A remote engine answers every query itself; a memory store's full-text index
+            # is in this process only, so its text-search queries run here.
             payload = await state.executor.run(run_query, state.store, op, accept, endpoint)
         else:
-            _check_query(op.query, state.settings)
+            if text_search:
+                # Not kept: the index is not part of the snapshots the pool's version names.
+                key = None
             if key is not None:
                 cache.miss()
             answer = await unless_client_leaves(

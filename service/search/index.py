@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from service.search import analyzer
 from service.search.fields import ALT, COLUMNS, TITLE, WEIGHTS
@@ -86,17 +87,33 @@ class Terms:
 
 
 class SearchIndex:
-    """One SQLite database; a lock serialises its use across the service's threads."""
+    """One SQLite database; a lock serialises its use across the service's threads.
 
-    def __init__(self, path: str = MEMORY) -> None:
+    A file is kept in write-ahead-log mode, so that other processes (the query workers) read
+    it while the service writes, neither waiting for the other."""
+
+    def __init__(self, path: str = MEMORY, *, read_only: bool = False) -> None:
         self.path = path
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        target, uri = path, False
+        if read_only:
+            target, uri = Path(path).resolve().as_uri() + "?mode=ro", True
+        self._db = sqlite3.connect(target, check_same_thread=False, isolation_level=None, uri=uri)
         self._lock = threading.RLock()
         # Moves on with every change, so answers cached elsewhere can tell they are stale.
         self.generation = 0
+        self._known: set[str] = set()
+        if read_only:
+            return
         with self._lock:
+            if path != MEMORY:
+                self._db.execute("PRAGMA journal_mode=WAL")
             self._db.executescript(_SCHEMA)
             self._known = {row[0] for row in self._db.execute("SELECT term FROM term_grams")}
+
+    @classmethod
+    def read_only(cls, path: str) -> SearchIndex:
+        """The index file at ``path``, opened for reading (another process keeps it)."""
+        return cls(path, read_only=True)
 
     def close(self) -> None:
         """Release the database."""

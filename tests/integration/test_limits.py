@@ -212,3 +212,59 @@ def test_one_clients_queries_in_turn_go_to_the_same_worker(limited: Service) -> 
     used = sorted(cpu_ticks(pid) - before[pid] for pid in workers)
     assert used[-1] >= 20, used  # the queries cost the busy worker a fifth of a second at least
     assert used[0] * 10 <= used[-1], used
+
+
+OKFN = "PREFIX okfn: <https://w3id.org/osaamiskartta/fn#> "
+SCORED = (
+    OKFN + "SELECT DISTINCT ?s WHERE {{ ?s ?p ?o "
+    'BIND(okfn:textScore(?s, "{words}") AS ?score) FILTER(BOUND(?score)) }}'
+)
+
+
+def scored(service: Service, words: str) -> set[str]:
+    r = httpx.get(
+        f"{service.url}/sparql",
+        params={"query": SCORED.format(words=words)},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=60,
+    )
+    assert r.status_code == 200, r.text
+    return {row["s"]["value"] for row in r.json()["results"]["bindings"]}
+
+
+def test_a_runaway_text_search_query_is_stopped_with_503_too(limited: Service) -> None:
+    """okfn:textScore reads the full-text index; on a disk store the workers read the index
+    file too, so a query calling it runs under the time limit like any other."""
+    workers = children(limited.process.pid)
+    runaway = OKFN + RUNAWAY.removesuffix(" }") + ' BIND(okfn:textScore(?s0, "ohjaus") AS ?x) }'
+    r = httpx.get(f"{limited.url}/sparql", params={"query": runaway}, timeout=120)
+    assert r.status_code == 503, r.text
+    assert r.json()["title"] == "Query time limit exceeded"
+    after = children(limited.process.pid)
+    assert len(after) == 2 and len(workers - after) == 1
+    assert ask(limited).json()["boolean"] is True
+
+
+def test_text_search_in_a_worker_finds_what_a_write_just_indexed(limited: Service) -> None:
+    assert "http://example.org/verkosto" in scored(limited, "ohjausverkosto")
+    assert scored(limited, "kuukausikatsaus") == set()
+    added = (
+        "INSERT DATA { GRAPH <http://example.org/graph/review> { <http://example.org/review> "
+        '<http://www.w3.org/2004/02/skos/core#prefLabel> "Kuukausikatsaus"@fi } }'
+    )
+    r = httpx.post(
+        f"{limited.url}/update",
+        content=added,
+        headers={"Content-Type": "application/sparql-update", **limited.auth},
+    )
+    assert r.status_code in (200, 204), r.text
+    assert scored(limited, "kuukausikatsaus") == {"http://example.org/review"}
+    search = httpx.get(f"{limited.url}/api/search", params={"q": "kuukausikatsaus"}).json()
+    assert [hit["iri"] for hit in search["hits"]] == ["http://example.org/review"]
+    named = httpx.get(
+        f"{limited.url}/api/queries/text-search",
+        params={"text": "kuukausikatsaus"},
+        headers={"Accept": "application/json"},
+    )
+    assert named.status_code == 200, named.text
+    assert [r["thing"] for r in named.json()["records"]] == ["http://example.org/review"]

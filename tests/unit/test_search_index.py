@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
 
 from service.search import analyzer
@@ -117,3 +120,20 @@ def test_settings_name_where_the_index_lives_and_refuse_a_bad_inference_flag() -
     assert settings.search_index_location == "/tmp/x.sqlite" and settings.inference is False
     with pytest.raises(SettingsError, match="INFERENCE"):
         Settings.from_env({"OSAAMISKARTTA_INFERENCE": "maybe"})
+
+
+def test_another_process_reads_the_file_as_it_is_written_and_cannot_write(tmp_path: Path) -> None:
+    path = str(tmp_path / "index.sqlite")
+    writer = SearchIndex(path)
+    # Write-ahead log: readers elsewhere never wait for a write, nor a write for them.
+    assert writer._db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    writer.replace([("urn:a", [Text("title", "fi", "Uraohjaus")])], fingerprint=1)
+    reader = SearchIndex.read_only(path)
+    assert _found(reader, "ohjaus") == ["urn:a"]
+    # A write in progress is not seen until it commits.
+    with writer._transaction() as db:
+        writer._replace_one(db, "urn:b", [Text("title", "fi", "Ohjaajien verkosto")])
+        assert _found(reader, "ohjaaja") == []
+    assert _found(reader, "ohjaaja") == ["urn:b"]
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        reader.replace([("urn:c", [Text("title", "fi", "Kolmas")])], fingerprint=2)
