@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint bench clean web browser virtuoso
+.PHONY: serve test lint bench clean web browser virtuoso constraints
 
 # apt-get needs root; on a machine where we are not root, use sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -12,10 +12,11 @@ APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no
 VENDOR := service/static/vendor/yasgui
 YASGUI_BUILD := web/node_modules/@triply/yasgui/build
 
-$(STAMP): pyproject.toml
+# constraints.txt pins every package to the versions tested (see `make constraints`).
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
 # The query page's YASGUI, from the npm registry, copied into the service's static files.
@@ -49,13 +50,22 @@ test: $(STAMP) web browser virtuoso
 lint: $(STAMP)
 	$(BIN)/ruff check service tests
 	$(BIN)/ruff format --check service tests
+	$(BIN)/mypy
 
 # Benchmarks (not tests): Markdown tables and PNG charts in bench/results/. wrk is the load
 # generator (Debian package). BENCH_ARGS passes options, e.g. BENCH_ARGS="--sizes 100000".
 bench: $(STAMP) virtuoso
-	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,bench]'
 	command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(APT_INSTALL) wrk; }
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var web/node_modules service/static/vendor
+
+# Resolve the newest versions pyproject.toml allows into constraints.txt (pip-tools); run
+# `make test` on them before committing the file.
+constraints:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --upgrade --extra test --extra bench --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links -o constraints.txt pyproject.toml

@@ -7,6 +7,8 @@ version on. The backup was a valid state, so it is not revalidated on the way ba
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import pyoxigraph as ox
 
 from service.errors import SyntaxProblem
@@ -14,6 +16,13 @@ from service.sparql.formats import N_QUADS, Format
 from service.store.base import Change, GraphChange, GraphDrop, Store
 from service.store.oxigraph import rdf_format
 from service.writes import STARTUP, GraphWrite, WriteContext, Writer, WriteResult
+
+# A subject or an object: a renamed term keeps its position's type.
+_Term = TypeVar(
+    "_Term",
+    ox.NamedNode | ox.BlankNode | ox.Triple,
+    ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple,
+)
 
 
 def backup(store: Store) -> bytes:
@@ -45,7 +54,7 @@ def restore(
 
 
 def _own_blank_nodes(triples: list[ox.Triple], index: int) -> list[ox.Triple]:
-    def term(t: ox.Term) -> ox.Term:
+    def term(t: _Term) -> _Term:
         return ox.BlankNode(f"{t.value}g{index}") if isinstance(t, ox.BlankNode) else t
 
     return [ox.Triple(term(t.subject), t.predicate, term(t.object)) for t in triples]

@@ -209,7 +209,8 @@ def _serve(settings: Settings) -> int:
         port=settings.port,
         log_level=settings.log_level,
         # On SIGTERM: stop accepting, let in-flight requests finish (up to the grace period).
-        timeout_graceful_shutdown=settings.shutdown_grace,
+        # uvicorn annotates it int but hands it to asyncio.timeout, which takes a float.
+        timeout_graceful_shutdown=settings.shutdown_grace,  # type: ignore[arg-type]
     )
     return 0
 

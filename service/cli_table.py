@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 
 def _cell(term: Mapping[str, str] | None) -> str:
@@ -18,13 +19,15 @@ def _cell(term: Mapping[str, str] | None) -> str:
     return value
 
 
-def format_table(results: Mapping[str, object]) -> str:
-    """SPARQL JSON results as an aligned text table (or ``true``/``false`` for ASK)."""
+def format_table(results: Mapping[str, Any]) -> str:
+    """SPARQL JSON results as an aligned text table (or ``true``/``false`` for ASK).
+
+    ``results`` is the parsed JSON document (json.loads gives Any all the way down)."""
     if "boolean" in results:
         return "true" if results["boolean"] else "false"
     head = results["head"]
-    rows = results["results"]["bindings"]  # type: ignore[index]
-    columns: list[str] = list(head.get("vars", []))  # type: ignore[union-attr]
+    rows = results["results"]["bindings"]
+    columns: list[str] = list(head.get("vars", []))
     cells = [[_cell(row.get(c)).replace("\n", "\\n") for c in columns] for row in rows]
     widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
     line = "  ".join("-" * w for w in widths)

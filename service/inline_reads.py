@@ -22,7 +22,7 @@ from functools import cache
 from typing import TypeVar, cast
 
 from service.executor import Executor
-from service.publishing.version import DataVersion, VersionedMemo
+from service.publishing.version import DataVersion, Version, VersionedMemo
 from service.store.base import ReadingAtOnce, Store
 
 T = TypeVar("T")
@@ -60,11 +60,11 @@ class CheapReads:
         last = self._last.get(kind)
         return last is not None and last < self._below
 
-    def now(self) -> int:
+    def now(self) -> Version:
         """The data version a read starting now is timed at (for ``note``)."""
         return self._last.now()
 
-    def note(self, kind: Hashable, seconds: float, at: int) -> None:
+    def note(self, kind: Hashable, seconds: float, at: Version) -> None:
         """A read of this kind that ran elsewhere (in a query worker) took ``seconds``."""
         self._last.put(kind, seconds, at)
 

@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 PREFIX = "OSAAMISKARTTA_"
 MEMORY = "memory"
@@ -98,7 +99,9 @@ class Settings:
 
     def replace(self, **changes: object) -> Settings:
         """A copy with some settings changed (``None`` values are ignored)."""
-        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+        # Any names and values: dataclasses.replace refuses an unknown name (TypeError).
+        kept: dict[str, Any] = {k: v for k, v in changes.items() if v is not None}
+        return dataclasses.replace(self, **kept)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:

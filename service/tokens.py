@@ -19,7 +19,11 @@ from service.settings import Settings, SettingsError
 
 RIGHTS = ("read", "write", "admin")
 # Each right includes the ones before it.
-_IMPLIED = {"read": {"read"}, "write": {"read", "write"}, "admin": {"read", "write", "admin"}}
+_IMPLIED = {
+    "read": frozenset({"read"}),
+    "write": frozenset({"read", "write"}),
+    "admin": frozenset({"read", "write", "admin"}),
+}
 
 
 def digest(token: str) -> str:
@@ -82,7 +86,8 @@ class TokenRegistry:
             parts = item.split(":", 2)
             if len(parts) != 3:
                 raise SettingsError("OSAAMISKARTTA_TOKENS entries are name:rights:sha256hex")
-            tokens.append(_entry(*parts, where="OSAAMISKARTTA_TOKENS"))
+            name, rights, sha256 = parts
+            tokens.append(_entry(name, rights, sha256, where="OSAAMISKARTTA_TOKENS"))
         if settings.tokens_file is not None:
             try:
                 lines = Path(settings.tokens_file).read_text(encoding="utf-8").splitlines()
@@ -97,7 +102,8 @@ class TokenRegistry:
                     raise SettingsError(
                         f"tokens file line {number}: expected 'name rights sha256hex'"
                     )
-                tokens.append(_entry(*parts, where=f"tokens file line {number}"))
+                name, rights, sha256 = parts
+                tokens.append(_entry(name, rights, sha256, where=f"tokens file line {number}"))
         return cls(tokens)
 
     def check(self, presented: str) -> Token | None:

@@ -12,7 +12,7 @@ import contextlib
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, cast
 
 import pyoxigraph as ox
 
@@ -183,7 +183,12 @@ class Writer:
             else:
                 self.store.apply(changes)
             return delta
-        graphs = {q.graph_name for q in delta.added if has_blank_node(q.triple)}
+        # delta_of_changes names each quad's graph by IRI, or the default graph: never a blank node.
+        graphs = {
+            cast("ox.NamedNode | ox.DefaultGraph", q.graph_name)
+            for q in delta.added
+            if has_blank_node(q.triple)
+        }
         before = {graph: _blank_quads(self.store, graph) for graph in graphs}
         self.store.apply(changes)
         if not graphs:

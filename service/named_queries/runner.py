@@ -82,16 +82,17 @@ def check_against_data(
             reason = f"<{term.value}> is not a {parameter.rdf_class}"
         else:
             continue
-        values = {"value": term, name: NamedNode(expected)}
+        values: dict[str, Term] = {"value": term, name: NamedNode(expected)}
         if known is None:
             passes = _holds(store, check, values)
         else:
             key = (check, term.value, expected)
-            passes = known.get(key)
-            if passes is None:
+            kept = known.get(key)
+            if kept is None:
                 at = known.now()
-                passes = _holds(store, check, values)
-                known.put(key, passes, at)
+                kept = _holds(store, check, values)
+                known.put(key, kept, at)
+            passes = kept
         if not passes:
             raise ParameterProblem(parameter.name, reason)
 

@@ -16,7 +16,11 @@ def _nothing(*_: object) -> None:
     return None
 
 
-def stand_ins() -> dict[ox.NamedNode, Callable[..., None]]:
+# What an extension function answers: a term, or None (the variable stays unbound).
+Answer = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None
+
+
+def stand_ins() -> dict[ox.NamedNode, Callable[..., Answer]]:
     """Every extension function, answering nothing (so queries using them still parse)."""
     return {TEXT_SCORE: _nothing}
 

@@ -11,7 +11,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import EllipsisType
-from typing import Protocol, runtime_checkable
+from typing import Protocol, cast, runtime_checkable
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 
@@ -73,6 +73,12 @@ def fresh_blank_nodes(changes: Sequence[Change]) -> tuple[Change, ...]:
         else:
             renamed.append(change)
     return tuple(renamed)
+
+
+def subject_of(statement: Triple | Quad) -> NamedNode | BlankNode:
+    """The subject of a triple or quad. pyoxigraph's stubs allow a triple term there (RDF-star);
+    pyoxigraph 0.5 follows RDF 1.2, where only an object can be one, and refuses it."""
+    return cast("NamedNode | BlankNode", statement.subject)
 
 
 def has_blank_node(triple: Triple) -> bool:

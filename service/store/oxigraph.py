@@ -162,7 +162,7 @@ class OxigraphStore:
                         custom_functions=self.functions or None,
                     )
                 elif dataset.exclude and not (dataset.default_graphs or dataset.named_graphs):
-                    kept = [
+                    kept: list[ox.NamedNode | ox.BlankNode] = [
                         ox.NamedNode(g) for g in self.named_graphs() if g not in dataset.exclude
                     ]
                     result = self._store.query(
@@ -234,7 +234,7 @@ class OxigraphStore:
                 operations.append(f"CREATE SILENT {target}")
             ground = [t for t in change.triples if not has_blank_node(t)]
             if ground:
-                body = ox.serialize(ground, format=ox.RdfFormat.N_TRIPLES).decode()
+                body = (ox.serialize(ground, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
                 if change.graph is not None:
                     body = f"GRAPH {ox.NamedNode(change.graph)} {{\n{body}}}"
                 operations.append(f"INSERT DATA {{\n{body}\n}}")

@@ -12,11 +12,12 @@ sees the union), or, without a Graph Store URL, by queries.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Hashable, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from functools import cache
 from importlib.resources import files
 from types import EllipsisType
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -51,6 +52,8 @@ CACHE_ENTRIES = 20_000
 PREFETCH_CHUNK = 100
 Subject = ox.NamedNode | ox.BlankNode
 Object = ox.NamedNode | ox.BlankNode | ox.Literal
+# A position of a pattern: a term, any one of a set of terms (VALUES), or any term (None).
+Position = Object | frozenset[Object] | None
 
 
 @cache
@@ -155,17 +158,20 @@ class RemoteStore:
 
     def _match(
         self,
-        subject: Subject | None,
-        predicate: ox.NamedNode | None,
-        obj: Object | None,
+        subject: Position,
+        predicate: Position,
+        obj: Position,
         graph: str | EllipsisType | None,
     ) -> list[ox.Quad]:
         positions = {"?s": subject, "?p": predicate, "?o": obj}
         if subject is None and predicate is None and obj is None:
             return self._whole(graph)
-        if graph is None and self.default_graph is None:
+        if graph is not None:
+            graph_iri: str | EllipsisType = graph
+        elif self.default_graph is not None:
+            graph_iri = self.default_graph
+        else:
             return self._from_default(rq("match_default"), positions)
-        graph_iri = self.default_graph if graph is None else graph
         quads = self._from_named(rq("match_named"), positions, graph_iri)
         if graph is ... and self.default_graph is None:
             quads += self._from_default(rq("match_default"), positions)
@@ -192,13 +198,13 @@ class RemoteStore:
         """Keep ``match``'s answers for each of ``nodes`` as the subject (or the object) of a
         pattern with ``predicate`` in ``graph``."""
 
-        def key(n: Object) -> Hashable:
+        def key(n: object) -> Hashable:
             return (None, predicate, n, graph) if as_object else (n, predicate, None, graph)
 
         def read(chunk: frozenset[Object]) -> list[ox.Quad]:
             if as_object:
-                return self._match(None, predicate, chunk, graph)  # type: ignore[arg-type]
-            return self._match(chunk, predicate, None, graph)  # type: ignore[arg-type]
+                return self._match(None, predicate, chunk, graph)
+            return self._match(chunk, predicate, None, graph)
 
         self._prefetch(nodes, key, read, as_object)
 
@@ -211,19 +217,19 @@ class RemoteStore:
             self._prefetch(
                 objects,
                 lambda n: (chosen, n),
-                lambda chunk: self._match(None, chosen, chunk, ...),  # type: ignore[arg-type]
+                lambda chunk: self._match(None, chosen, chunk, ...),
                 True,
             )
 
     def _prefetch(
         self,
         nodes: Collection[Object],
-        key: Callable[[Object], Hashable],
+        key: Callable[[object], Hashable],
         read: Callable[[frozenset[Object]], list[ox.Quad]],
         as_object: bool,
     ) -> None:
         # IRIs only: engines take stored blank nodes in a pattern, not in VALUES.
-        wanted = sorted(
+        wanted: list[Object] = sorted(
             {n for n in nodes if isinstance(n, ox.NamedNode) and not self._reads.has(key(n))},
             key=str,
         )
@@ -239,7 +245,7 @@ class RemoteStore:
             self._reads.keep(answers)
 
     def _from_named(
-        self, query: str, positions: dict[str, object], graph: str | EllipsisType
+        self, query: str, positions: Mapping[str, Position], graph: str | EllipsisType
     ) -> list[ox.Quad]:
         """The quads of ``query`` over the named graphs (``graph``, or all but the engine's
         system graphs); the graph standing for the default graph comes back as the default."""
@@ -253,7 +259,7 @@ class RemoteStore:
             quads.append(ox.Quad(*self._triple(row, positions), graph_name))
         return quads
 
-    def _from_default(self, query: str, positions: dict[str, object]) -> list[ox.Quad]:
+    def _from_default(self, query: str, positions: Mapping[str, Position]) -> list[ox.Quad]:
         """The triples of ``query`` (matching ``positions``) over the engine's own default
         graph. Where the engine's default graph is the union of its graphs, as the service
         needs, no query can read its own one: the Graph Store Protocol can, and does when
@@ -273,10 +279,13 @@ class RemoteStore:
         quads: list[ox.Quad] = []
         for name in graphs:
             graph_name = ox.DefaultGraph() if name is None else ox.NamedNode(name)
-            quads += [ox.Quad(*t, graph_name) for t in self.graph_triples(name)]
+            quads += [
+                ox.Quad(t.subject, t.predicate, t.object, graph_name)
+                for t in self.graph_triples(name)
+            ]
         return quads
 
-    def _pattern(self, query: str, positions: dict[str, object]) -> str:
+    def _pattern(self, query: str, positions: Mapping[str, Position]) -> str:
         """``query`` with its bound positions written in: a term into the pattern itself, a
         set of IRIs as VALUES, any blank node as a filter."""
         head, brace, pattern = query.partition("{")
@@ -293,10 +302,16 @@ class RemoteStore:
         return head + brace + pattern[:end] + tail + pattern[end:]
 
     @staticmethod
-    def _triple(row: dict, positions: dict[str, object]) -> tuple[object, object, object]:
-        return tuple(  # type: ignore[return-value]
-            positions[f"?{v}"] if is_fixed(positions[f"?{v}"]) else term(row[v])
-            for v in ("s", "p", "o")
+    def _triple(
+        row: dict, positions: Mapping[str, Position]
+    ) -> tuple[Subject, ox.NamedNode, Object]:
+        """The row's triple: fixed positions as asked, the others as the engine answered."""
+        return cast(
+            "tuple[Subject, ox.NamedNode, Object]",
+            tuple(
+                positions[f"?{v}"] if is_fixed(positions[f"?{v}"]) else term(row[v])
+                for v in ("s", "p", "o")
+            ),
         )
 
     def _select(self, query: str) -> list[dict]:

@@ -40,16 +40,19 @@ class UpdateText:
         """INSERT DATA for the ground triples, in chunks; the triples with blank nodes in one
         INSERT … WHERE {} (DATA blocks may not hold blank nodes on every engine; one template
         keeps each node one node)."""
-        ground, blank = [], []
+        ground: list[ox.Triple] = []
+        blank: list[ox.Triple] = []
         for t in triples:
             has_blank = isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
             (blank if has_blank else ground).append(t)
         operations = []
         for i in range(0, len(ground), CHUNK):
-            body = ox.serialize(ground[i : i + CHUNK], format=ox.RdfFormat.N_TRIPLES).decode()
+            body = (
+                ox.serialize(ground[i : i + CHUNK], format=ox.RdfFormat.N_TRIPLES) or b""
+            ).decode()
             operations.append(f"INSERT DATA {{\n{self.wrap(graph, body)}}}")
         if blank:
-            body = ox.serialize(blank, format=ox.RdfFormat.N_TRIPLES).decode()
+            body = (ox.serialize(blank, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
             operations.append(f"INSERT {{\n{self.wrap(graph, body)}}} WHERE {{}}")
         return operations
 

@@ -39,7 +39,8 @@ _SLUG_DROP = re.compile(r"[^a-z0-9-]+")
 
 def slug(name: str) -> str:
     """The IRI slug of a Finnish name (MODELLING.md: lowercase ASCII, spaces to hyphens)."""
-    lowered = name.lower().translate(str.maketrans({"ä": "a", "ö": "o", "å": "a", " ": "-"}))
+    replacements: dict[str, str | int | None] = {"ä": "a", "ö": "o", "å": "a", " ": "-"}
+    lowered = name.lower().translate(str.maketrans(replacements))
     return re.sub(r"-+", "-", _SLUG_DROP.sub("", lowered)).strip("-")
 
 

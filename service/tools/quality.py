@@ -103,8 +103,8 @@ class Area(_Answers):
     position: int
     standards: list[Standard] = field(default_factory=list)
 
-    @property  # type: ignore[override]
-    def indicators(self) -> list[Indicator]:
+    @property
+    def indicators(self) -> list[Indicator]:  # type: ignore[override]
         """The area's indicators, standard by standard."""
         return [i for s in self.standards for i in s.indicators]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -107,7 +107,7 @@ def typed_or_plain(value: str, datatype: str) -> ox.Literal:
 def save(
     writer: Writer,
     ids: Ids,
-    records: dict[str, Sequence[ox.Triple]],
+    records: Mapping[str, Sequence[ox.Triple]],
     context: WriteContext,
     drop: Iterable[str] = (),
 ) -> WriteResult:

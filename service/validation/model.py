@@ -177,8 +177,7 @@ def _walk(
         return 1
     if not isinstance(path, BNode):
         return 0
-    if (graph.value(path, SH.inversePath)) is not None:
-        inner = graph.value(path, SH.inversePath)
+    if (inner := graph.value(path, SH.inversePath)) is not None:
         return _walk(graph, inner, reads, inverse, not inverted, at_end)
     if (alternatives := graph.value(path, SH.alternativePath)) is not None:
         return max(
@@ -192,8 +191,8 @@ def _walk(
         if (inner := graph.value(path, wrapper)) is not None:
             # Repetition reads each reached node's triples, and can reach any depth: followed
             # as far as the gate follows anything.
-            steps = _walk(graph, inner, reads, inverse, inverted, Reads.TRIPLES)
-            return steps + 1 if wrapper == SH.zeroOrOnePath else max(steps + 1, MAX_HOPS)
+            length = _walk(graph, inner, reads, inverse, inverted, Reads.TRIPLES)
+            return length + 1 if wrapper == SH.zeroOrOnePath else max(length + 1, MAX_HOPS)
     if graph.value(path, RDF.first) is not None:
         steps = list(Collection(graph, path))
         return sum(

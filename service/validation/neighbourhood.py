@@ -10,6 +10,7 @@ whole store.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -17,7 +18,7 @@ from rdflib import Graph
 from service.validation.delta import Delta
 from service.validation.model import ShapesModel
 from service.validation.reads import DataReads
-from service.validation.terms import to_rdflib
+from service.validation.terms import triple_to_rdflib
 
 Node = ox.NamedNode | ox.BlankNode
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -56,7 +57,10 @@ def retyped(delta: Delta) -> set[Node]:
 
 
 def focus_nodes(
-    start: set[Node], reads: DataReads, model: ShapesModel, retyped: set[Node] = frozenset()
+    start: set[Node],
+    reads: DataReads,
+    model: ShapesModel,
+    retyped: AbstractSet[Node] = frozenset(),
 ) -> set[Node]:
     """The seeds and every node whose shapes read, within their reach, what changed.
 
@@ -137,5 +141,5 @@ def subgraph(
         triples |= reads.triples(node, RDF_TYPE, None)
     graph = Graph()
     for t in triples:
-        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+        graph.add(triple_to_rdflib(t))
     return graph

@@ -11,6 +11,8 @@ from service.validation.delta import Delta
 
 Subject = ox.NamedNode | ox.BlankNode
 Object = ox.NamedNode | ox.BlankNode | ox.Literal
+# An index of pending quads: ("s", subject), ("p", predicate) or ("o", object).
+_Key = tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]
 
 
 class DataReads:
@@ -25,7 +27,7 @@ class DataReads:
     ) -> None:
         self._store = store
         self._excluded = excluded
-        self._added: dict[object, list[ox.Quad]] = {}
+        self._added: dict[_Key, list[ox.Quad]] = {}
         for quad in pending.added if pending else ():
             for key in (("s", quad.subject), ("p", quad.predicate), ("o", quad.object)):
                 self._added.setdefault(key, []).append(quad)

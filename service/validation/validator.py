@@ -21,7 +21,9 @@ sparql_cache.install()
 constraint_lookup.install()
 
 
-def run_shacl(data: Graph, model: ShapesModel, only: Iterable[Node] | None = None) -> Report:
+def run_shacl(
+    data: Graph, model: ShapesModel, only: Iterable[Node | OxNode] | None = None
+) -> Report:
     """Validate ``data``; with ``only``, keep the results whose focus is one of those nodes."""
     validator = Validator(
         DataGraph.from_rdflib(data), shacl_graph=model.graph, options={"inplace": True}
