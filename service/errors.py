@@ -44,6 +44,19 @@ class BadRequest(ServiceError):
     title = "Bad request"
 
 
+class TripleTermUnsupported(BadRequest):
+    """Data holding an RDF 1.2 triple term: it parses, but the quality gate's SHACL engine
+    (pySHACL on rdflib) has no such term, so no write holding one could be judged."""
+
+    title = "Triple terms are not supported"
+
+    def __init__(self, where: str) -> None:
+        super().__init__(
+            "RDF 1.2 triple terms (<<( … )>>, or the << … >> of a reifier) are not supported: "
+            f"the quality gate cannot judge them ({where})"
+        )
+
+
 class ParameterProblem(BadRequest, ValueError):
     """A request parameter has a value the operation cannot take; names it and says why."""
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from service.errors import SyntaxProblem
+from service.errors import SyntaxProblem, TripleTermUnsupported
 from service.nesting import check_nesting
 from service.sparql.formats import N_TRIPLES, RDF_XML, TURTLE, Format
 from service.store.oxigraph import rdf_format
@@ -21,18 +21,23 @@ _CHUNK = 1 << 20
 def parse_triples(data: bytes, fmt: Format, base_iri: str | None = None) -> tuple[ox.Triple, ...]:
     """Parse ``data``; graph names in quad formats are dropped (the caller picks the graph).
 
-    Raises SyntaxProblem with the parser's line and column.
+    Raises SyntaxProblem with the parser's line and column, TripleTermUnsupported for data
+    holding an RDF 1.2 triple term.
     """
     if fmt.name == RDF_XML.name:
         check_entities(data)
     else:
         check_nesting(data, f"{fmt.name} document")
     try:
-        return tuple(q.triple for q in ox.parse(data, format=rdf_format(fmt), base_iri=base_iri))
+        triples = tuple(q.triple for q in ox.parse(data, format=rdf_format(fmt), base_iri=base_iri))
     except SyntaxError as exc:
         raise SyntaxProblem.from_exception(exc, fmt.name) from exc
     except ValueError as exc:
         raise SyntaxProblem(str(exc), language=fmt.name) from exc
+    for triple in triples:
+        if isinstance(triple.object, ox.Triple):
+            raise TripleTermUnsupported(str(triple))
+    return triples
 
 
 def check_file(path: Path, fmt: Format) -> None:

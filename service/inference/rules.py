@@ -162,9 +162,9 @@ def entail(axioms: Axioms, facts: Iterable[Fact]) -> set[Fact]:
             continue
         resource = isinstance(o, ox.NamedNode | ox.BlankNode)
         for q in axioms.properties_above(p):
-            # BUG (known, not handled yet): a super-property that is not an IRI (`rdfs:
-            # subPropertyOf _:b`, or a literal) makes a fact that ox.Triple refuses later.
-            add((s, q, o))  # type: ignore[arg-type]
+            # A super-property that is no IRI (`rdfs:subPropertyOf _:b`) can state nothing.
+            if isinstance(q, ox.NamedNode):
+                add((s, q, o))
         for c in axioms.domains.get(p, ()):
             add((s, TYPE, c))
         if not resource:

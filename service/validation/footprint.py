@@ -61,11 +61,12 @@ class Footprint:
         for p in self.patterns:
             if p.graph in self.whole_graphs:
                 continue
+            if isinstance(p.subject, ox.Literal):
+                # The grammar allows a literal subject in a template (`DELETE WHERE { "x" ?p
+                # ?o }`); no quad has one.
+                continue
             where: str | EllipsisType | None = ... if p.graph == ANY_GRAPH else p.graph
-            # BUG (known, not handled yet): a template may have a literal subject (the grammar
-            # allows one; `DELETE WHERE { "x" ?p ?o }` is a valid no-op), and match refuses it
-            # with a TypeError.
-            quads.update(store.match(p.subject, p.predicate, p.obj, where))  # type: ignore[arg-type]
+            quads.update(store.match(p.subject, p.predicate, p.obj, where))
         return quads
 
 

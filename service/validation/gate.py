@@ -129,11 +129,12 @@ class QualityGate:
             if not (blocking or reached):
                 return report
             before = self.reads(None if pending else _inverse(delta))
-            recheck = focus if blocking else {to_oxigraph(n) for n in reached}
+            # A literal focus node (sh:targetObjectsOf over literal values) is no subject to
+            # read around: its findings are kept as they are.
+            nodes = (to_oxigraph(n) for n in reached)
+            recheck = focus if blocking else {n for n in nodes if not isinstance(n, ox.Literal)}
             hierarchy = _hierarchy_of(before) if reclassed else self.hierarchy()
-            # BUG (latent): a reached focus node may be a literal (sh:targetObjectsOf over
-            # literal values), which the reads pass to the store as a subject: a TypeError.
-            rechecked = _in_batches(recheck, before, model, hierarchy)  # type: ignore[arg-type]
+            rechecked = _in_batches(recheck, before, model, hierarchy)
             known = {f.key() for f in rechecked.findings}
             kept = tuple(
                 f

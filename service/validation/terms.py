@@ -6,6 +6,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from service.errors import TripleTermUnsupported
 from service.store.base import subject_of
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -31,9 +32,9 @@ def to_rdflib(term: OxTerm) -> Node:
 
 def object_to_rdflib(term: OxTerm | ox.Triple) -> Node:
     """``to_rdflib`` for a triple's object, which may be a triple term (RDF 1.2)."""
-    # BUG (known, not handled yet): to_rdflib has no case for a triple term and raises
-    # AttributeError on one, so data with a triple-term object breaks SHACL validation.
-    return to_rdflib(term)  # type: ignore[arg-type]
+    if isinstance(term, ox.Triple):  # client writes are refused earlier; a bulk load is not
+        raise TripleTermUnsupported(str(term))
+    return to_rdflib(term)
 
 
 def triple_to_rdflib(triple: ox.Triple) -> tuple[Node, Node, Node]:
