@@ -143,6 +143,7 @@ def create_app(settings: Settings) -> FastAPI:
             if pool is not None:
                 pool.close()
             executor.close()
+            app.state.osaamiskartta.streams.close()
             derived.close()
             store.close()
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from email.parser import BytesParser
 from email.policy import HTTP
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -13,9 +14,14 @@ from service.errors import BadRequest, NotFound, UnsupportedMediaType
 from service.rdf import parse_triples
 from service.sparql.conneg import negotiate
 from service.sparql.endpoint import Payload
-from service.sparql.formats import DATASET_FORMATS, GRAPH_FORMATS, rdf_format_for_media_type
+from service.sparql.formats import (
+    DATASET_FORMATS,
+    GRAPH_FORMATS,
+    Format,
+    rdf_format_for_media_type,
+)
 from service.sparql.protocol import media_type_of
-from service.store.base import GraphChange, GraphDrop, Store
+from service.store.base import GraphChange, GraphDrop, Store, WritingOut
 from service.writes import GraphWrite, WriteContext, Writer, WriteResult
 
 
@@ -62,13 +68,31 @@ def resolve_target(params: Sequence[tuple[str, str]], direct_iri: str | None) ->
 
 def read(store: Store, target: Target, accept: str | None, format_param: str | None) -> Payload:
     """GET: one graph, or the whole store as a dataset. Raises NotFound or NotAcceptable."""
+    fmt = read_format(store, target, accept, format_param)
     if target.is_store:
-        fmt = negotiate(accept, format_param, DATASET_FORMATS)
         return Payload(fmt, store.dump(fmt))
+    return Payload(fmt, store.serialize_graph(target.graph, fmt))
+
+
+def read_format(
+    store: Store, target: Target, accept: str | None, format_param: str | None
+) -> Format:
+    """The format a GET is answered in, once the target is known to exist (NotFound or
+    NotAcceptable otherwise)."""
+    if target.is_store:
+        return negotiate(accept, format_param, DATASET_FORMATS)
     fmt = negotiate(accept, format_param, GRAPH_FORMATS)
     if target.graph is not None and not store.has_graph(target.graph):
         raise NotFound(f"there is no graph <{target.graph}>")
-    return Payload(fmt, store.serialize_graph(target.graph, fmt))
+    return fmt
+
+
+def write_out(store: WritingOut, target: Target, fmt: Format, output: IO[bytes]) -> None:
+    """GET, written into ``output`` as the store reads (see ``read_format``)."""
+    if target.is_store:
+        store.write_dump(output, fmt)
+    else:
+        store.write_graph(output, target.graph, fmt)
 
 
 def parse_body(

@@ -97,6 +97,13 @@ class Settings:
             return MEMORY  # a remote engine's index is rebuilt from it at start-up
         return f"{self.store.rstrip('/')}.search.sqlite"
 
+    @property
+    def dumps_directory(self) -> str | None:
+        """Where the dump files are written: beside a disk store (None: a temporary directory)."""
+        if self.in_memory or self.store.startswith(("sparql+http://", "sparql+https://")):
+            return None
+        return f"{self.store.rstrip('/')}.dumps"
+
     def replace(self, **changes: object) -> Settings:
         """A copy with some settings changed (``None`` values are ignored)."""
         # Any names and values: dataclasses.replace refuses an unknown name (TypeError).

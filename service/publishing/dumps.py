@@ -1,22 +1,34 @@
-"""Dumps of the published graphs (Turtle, gzipped N-Triples, TriG), cached per data version.
+"""Dumps of the published graphs (Turtle, gzipped N-Triples, TriG), as files per data version.
 
 The published graphs are every named graph except the service's bookkeeping under
-`{base}graph/system/`. pyoxigraph serialises; a dump is rebuilt on the first request after
-the data version moved on.
+`{base}graph/system/`. A dump set is rebuilt on the first request after the data version moved
+on. The triples are read from the store and serialised by pyoxigraph as they are written, into
+files hashed on the way, so that memory holds a few triples at a time, not the data set (at a
+million triples the dumps were built in memory: 1.4 GB at the peak).
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import shutil
+import tempfile
 import threading
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import chain, islice
+from operator import attrgetter
+from pathlib import Path
+from types import TracebackType
+from typing import IO, cast
 
 import pyoxigraph as ox
 
+from service.named_queries.binding import bind_rows
+from service.publishing.sparql import load, triples
 from service.publishing.version import DataVersion, Version
-from service.store.base import Store
+from service.store.base import Store, StreamingGraphs
 
 PREFIXES = {
     "ok": "https://w3id.org/osaamiskartta/ontology#",
@@ -58,6 +70,8 @@ NTRIPLES_GZ = DumpFormat(
 )
 TRIG = DumpFormat("osaamiskartta.trig", "application/trig", "TriG", "application/trig")
 FORMATS = (TURTLE, NTRIPLES_GZ, TRIG)
+# Quads read and written at a time: the memory a build holds beside the store's.
+BATCH = 100_000
 
 
 @dataclass(frozen=True)
@@ -65,13 +79,9 @@ class Dump:
     """A generated dump file."""
 
     format: DumpFormat
-    content: bytes
+    path: Path
+    size: int
     sha256: str
-
-    @property
-    def size(self) -> int:
-        """Its size in bytes (as served, i.e. compressed for .gz)."""
-        return len(self.content)
 
 
 @dataclass(frozen=True)
@@ -98,37 +108,127 @@ def system_prefix(base_iri: str) -> str:
     return f"{base_iri}graph/system/"
 
 
-def _dump(fmt: DumpFormat, content: bytes) -> Dump:
-    return Dump(fmt, content, hashlib.sha256(content).hexdigest())
+class _HashedFile:
+    """A file being written, with the SHA-256 and size of what was written."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._file = path.open("wb")
+        self._hash = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self._hash.update(data)
+        self.size += len(data)
+        return self._file.write(data)
+
+    def flush(self) -> None:
+        self._file.flush()
+
+    def __enter__(self) -> _HashedFile:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._file.close()
+
+    @property
+    def io(self) -> IO[bytes]:
+        """This file as the binary stream the serialisers take (they only call ``write``)."""
+        return cast("IO[bytes]", self)
+
+    def dump(self, fmt: DumpFormat) -> Dump:
+        return Dump(fmt, self.path, self.size, self._hash.hexdigest())
 
 
-def build_dumps(store: Store, base_iri: str, version: Version) -> DumpSet:
-    """Serialise the published graphs in every dump format."""
-    quads: list[ox.Quad] = []
-    union: dict[ox.Triple, None] = {}
-    for graph in published_graphs(store, base_iri):
-        name = ox.NamedNode(graph)
-        for triple in store.graph_triples(graph):
-            quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, name))
-            union[triple] = None
-    turtle = ox.serialize(union, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
-    ntriples = ox.serialize(union, format=ox.RdfFormat.N_TRIPLES) or b""
-    trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b""
+def _quads_of(store: Store, graph: str) -> Iterable[ox.Quad]:
+    """A named graph's quads, read one at a time where the store can."""
+    if isinstance(store, StreamingGraphs):
+        return store.iter_quads(graph)
+    name = ox.NamedNode(graph)
+    return (ox.Quad(t.subject, t.predicate, t.object, name) for t in store.graph_triples(graph))
+
+
+def build_dumps(store: Store, base_iri: str, version: Version, directory: Path) -> DumpSet:
+    """Serialise the published graphs in every dump format into files in ``directory``.
+
+    One pass over the store, a batch of quads at a time, each batch written in every format
+    (each batch's Turtle and TriG repeat the prefixes: valid, and a few lines per batch). The
+    union dumps write a triple stated in more than one graph once."""
+    graphs = published_graphs(store, base_iri)
+    shared = _shared_triples(store, graphs)
+    written: set[ox.Triple] = set()
+    quads = chain.from_iterable(_quads_of(store, g) for g in graphs)
     # mtime=0 keeps the gzip bytes (and so the SHA-256) a function of the data alone.
-    compressed = gzip.compress(ntriples, compresslevel=6, mtime=0)
-    dumps = (_dump(TURTLE, turtle), _dump(NTRIPLES_GZ, compressed), _dump(TRIG, trig))
-    return DumpSet(version, dumps, len(union))
+    with (
+        _HashedFile(directory / TURTLE.name) as turtle,
+        _HashedFile(directory / TRIG.name) as trig,
+        _HashedFile(directory / NTRIPLES_GZ.name) as compressed,
+        gzip.GzipFile(fileobj=compressed, mode="wb", compresslevel=6, mtime=0) as gz,
+    ):
+        lines = _LineCounter(gz)
+        while batch := list(islice(quads, BATCH)):
+            ox.serialize(batch, trig.io, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+            union = list(map(attrgetter("triple"), batch))
+            if shared:
+                union = [t for t in union if t not in shared or _first(t, written)]
+            ox.serialize(union, turtle.io, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+            ox.serialize(union, lines.io, format=ox.RdfFormat.N_TRIPLES)
+    dumps = (turtle.dump(TURTLE), compressed.dump(NTRIPLES_GZ), trig.dump(TRIG))
+    return DumpSet(version, dumps, lines.count)
+
+
+def _shared_triples(store: Store, graphs: list[str]) -> frozenset[ox.Triple]:
+    """The triples stated in more than one of ``graphs``."""
+    names = [ox.NamedNode(g) for g in graphs]
+    query = bind_rows(bind_rows(load("shared_triples"), "a", names), "b", names)
+    return frozenset(triples(store.query(query)))
+
+
+def _first(triple: ox.Triple, written: set[ox.Triple]) -> bool:
+    """True the first time ``triple`` is seen."""
+    if triple in written:
+        return False
+    written.add(triple)
+    return True
+
+
+class _LineCounter:
+    """Passes N-Triples on to ``output``, counting the lines: one per triple."""
+
+    def __init__(self, output: gzip.GzipFile) -> None:
+        self._output = output
+        self.count = 0
+
+    def write(self, data: bytes) -> int:
+        self.count += data.count(b"\n")
+        return self._output.write(data)
+
+    def flush(self) -> None:
+        self._output.flush()
+
+    @property
+    def io(self) -> IO[bytes]:
+        """This as the binary stream the serialiser takes (it only calls ``write``)."""
+        return cast("IO[bytes]", self)
 
 
 class DumpCache:
-    """The dumps of the current data version, built at most once per version."""
+    """The dumps of the current data version, built at most once per version, as files under
+    ``directory`` (a temporary one when None): the set in use and the one before it, which a
+    response may still be sending."""
 
     def __init__(
         self,
         store: Store,
         base_iri: str,
         version: DataVersion,
-        build: Callable[[Store, str, Version], DumpSet] = build_dumps,
+        directory: Path | None = None,
+        build: Callable[[Store, str, Version, Path], DumpSet] = build_dumps,
     ) -> None:
         self._store = store
         self._base_iri = base_iri
@@ -136,6 +236,14 @@ class DumpCache:
         self._build = build
         self._lock = threading.Lock()
         self._current: DumpSet | None = None
+        self._previous: DumpSet | None = None
+        if directory is None:
+            self._temporary = tempfile.TemporaryDirectory(prefix="osaamiskartta-dumps-")
+            directory = Path(self._temporary.name)
+        else:
+            shutil.rmtree(directory, ignore_errors=True)  # another run's files
+            directory.mkdir(parents=True)
+        self._directory = directory
 
     def get(self) -> DumpSet:
         """The dumps for the data as it is now (built on the first request after a write)."""
@@ -144,5 +252,14 @@ class DumpCache:
             # older version on the result, so the next request builds again.
             version = self._version.current
             if self._current is None or self._current.version != version:
-                self._current = self._build(self._store, self._base_iri, version)
+                building = self._directory / f"{uuid.uuid4().hex}"
+                building.mkdir()
+                try:
+                    built = self._build(self._store, self._base_iri, version, building)
+                except BaseException:
+                    shutil.rmtree(building, ignore_errors=True)
+                    raise
+                if self._previous is not None:
+                    shutil.rmtree(self._previous.dumps[0].path.parent, ignore_errors=True)
+                self._previous, self._current = self._current, built
             return self._current

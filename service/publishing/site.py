@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 from service.named_queries import QueryRegistry, load_registry
 from service.publishing.dcat import Publisher
@@ -36,7 +37,12 @@ class Publication:
             store,
             version,
             LayoutCache(store),
-            DumpCache(store, settings.base_iri, version),
+            DumpCache(
+                store,
+                settings.base_iri,
+                version,
+                Path(directory) if (directory := settings.dumps_directory) else None,
+            ),
             StatisticsCache(store, settings.base_iri, version),
         )
 

@@ -12,7 +12,7 @@ from fastapi import Request, Response
 from starlette.requests import ClientDisconnect
 
 from service.errors import BadRequest, PayloadTooLarge
-from service.executor import Executor
+from service.executor import Executor, ThreadExecutor
 from service.language import preferred_language
 from service.query_pool import QueryPool
 from service.result_cache import ResultCache
@@ -23,6 +23,9 @@ from service.tokens import TokenRegistry
 from service.validation.report import lookup_labels, nodes_of, summary
 from service.validation.status import StoreValidation
 from service.writes import Writer, WriteResult
+
+# Downloads of /data serialised at once (more wait for a thread).
+STREAMS = 2
 
 
 @dataclass
@@ -39,6 +42,9 @@ class AppState:
     tokens: TokenRegistry = field(default_factory=lambda: TokenRegistry([]))
     # Answers to repeated clients' queries, until the next write (service/result_cache.py).
     result_cache: ResultCache[Payload] = field(default_factory=lambda: ResultCache(0))
+    # Where graphs and the store are serialised while they are sent (GET /data): threads of
+    # their own, so that slow downloads never hold up the executor's reads and writes.
+    streams: Executor = field(default_factory=lambda: ThreadExecutor(STREAMS, "stream"))
     # Absolute URLs of routes by what they depend on (see url_of).
     urls: dict[tuple[object, ...], str] = field(default_factory=dict)
 

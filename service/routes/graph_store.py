@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import StreamingResponse
 
 from service import graph_store
 from service.auth import authorize
 from service.errors import MethodNotAllowed
 from service.routes.common import app_state, params, read_body, write_response
+from service.store.base import WritingOut
+from service.streaming import stream
 
 router = APIRouter()
 METHODS = ("GET", "HEAD", "PUT", "POST", "DELETE")
+_VARY = {"Vary": "Accept"}
 
 
 @router.api_route("/data", methods=[*METHODS, "PATCH", "OPTIONS"], name="graph_store")
@@ -36,9 +41,16 @@ async def _handle(request: Request, direct_iri: str | None) -> Response:
     target = graph_store.resolve_target(params(request), direct_iri)
     if method in ("GET", "HEAD"):
         format_param = next((v for k, v in params(request) if k == "format"), None)
-        payload = await state.executor.run(
-            graph_store.read, state.store, target, request.headers.get("accept"), format_param
-        )
+        accept = request.headers.get("accept")
+        store = state.store
+        if isinstance(store, WritingOut):
+            fmt = await state.executor.run(
+                graph_store.read_format, store, target, accept, format_param
+            )
+            write = functools.partial(graph_store.write_out, store, target, fmt)
+            chunks = stream(state.streams, write) if method == "GET" else iter(())
+            return StreamingResponse(chunks, media_type=fmt.content_type, headers=_VARY)
+        payload = await state.executor.run(graph_store.read, store, target, accept, format_param)
         return Response(
             b"" if method == "HEAD" else payload.body,
             media_type=payload.format.content_type,

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from service.errors import NotFound
 from service.publishing import html, landing, resource, sparql
@@ -302,13 +302,12 @@ async def dump_file(request: Request, name: str) -> Response:
     dump = dumps.get(name)
     if dump is None:
         raise NotFound(f"there is no dump called {name!r}; see /dumps/")
-    return Response(
-        b"" if request.method == "HEAD" else dump.content,
+    return FileResponse(
+        dump.path,
         media_type=dump.format.media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Digest": f"sha-256={dump.sha256}",
-        },
+        headers={"Digest": f"sha-256={dump.sha256}"},
+        filename=name,
+        content_disposition_type="attachment",
     )
 
 

@@ -6,12 +6,12 @@ An implementation may be embedded (oxigraph.py) or a remote SPARQL 1.1 endpoint.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import EllipsisType
-from typing import Protocol, cast, runtime_checkable
+from typing import IO, Protocol, cast, runtime_checkable
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 
@@ -191,6 +191,31 @@ class Store(Protocol):
 
     def close(self) -> None:
         """Flush and release the store."""
+        ...
+
+
+@runtime_checkable
+class StreamingGraphs(Protocol):
+    """A store that hands out a graph's quads as it reads them: a dump of a big graph then
+    holds a few of them in memory at a time, not the graph."""
+
+    def iter_quads(self, graph: str) -> Iterator[Quad]:
+        """The quads of one named graph, read lazily."""
+        ...
+
+
+@runtime_checkable
+class WritingOut(Protocol):
+    """A store that serialises into a stream as it reads: a response can send a big graph or
+    the whole store while it is written, from a snapshot taken at the start (a write waits
+    for the start only, not for the client to finish reading)."""
+
+    def write_graph(self, output: IO[bytes], graph: str | None, fmt: Format) -> None:
+        """One graph (None: the default graph) in an RDF format."""
+        ...
+
+    def write_dump(self, output: IO[bytes], fmt: Format) -> None:
+        """The whole store in a dataset format (TriG or N-Quads)."""
         ...
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
+from operator import attrgetter
 from pathlib import Path
 from types import EllipsisType
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -355,10 +357,24 @@ class OxigraphStore:
             quads = list(self._store.quads_for_pattern(None, None, None, _graph_name(graph)))
         return [q.triple for q in quads]
 
+    def iter_quads(self, graph: str) -> Iterator[ox.Quad]:
+        with self._gate.starting():
+            return self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+
     def serialize_graph(self, graph: str | None, fmt: Format) -> bytes:
         with self._gate.starting():
             out = self._store.dump(format=rdf_format(fmt), from_graph=_graph_name(graph))
         return out or b""
+
+    def write_graph(self, output: IO[bytes], graph: str | None, fmt: Format) -> None:
+        with self._gate.starting():  # the snapshot is taken here
+            quads = self._store.quads_for_pattern(None, None, None, _graph_name(graph))
+        ox.serialize(map(attrgetter("triple"), quads), output, format=rdf_format(fmt))
+
+    def write_dump(self, output: IO[bytes], fmt: Format) -> None:
+        with self._gate.starting():
+            quads = self._store.quads_for_pattern(None, None, None, None)
+        ox.serialize(quads, output, format=rdf_format(fmt))
 
     def dump(self, fmt: Format) -> bytes:
         with self._gate.starting():

@@ -1,0 +1,70 @@
+"""The dump files built from a store: every format, a batch at a time, each triple once."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset, Graph
+
+from service.publishing import dumps
+from service.publishing.version import DataVersion
+from service.store.oxigraph import OxigraphStore
+
+BASE = "https://w3id.org/osaamiskartta/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+
+def quad(s: str, o: str, graph: str) -> ox.Quad:
+    label = ox.Literal(o, language="fi")
+    return ox.Quad(ox.NamedNode(s), ox.NamedNode(SKOS + "prefLabel"), label, ox.NamedNode(graph))
+
+
+@pytest.fixture
+def store() -> OxigraphStore:
+    store = OxigraphStore(None)
+    for i in range(7):
+        store._store.add(quad(f"https://example.org/a{i}", f"A {i}", BASE + "graph/data/one"))
+    for i in range(5):
+        store._store.add(quad(f"https://example.org/b{i}", f"B {i}", BASE + "graph/data/two"))
+    # Stated in both data graphs, and once in the service's own graph (not published).
+    for graph in ("graph/data/one", "graph/data/two", "graph/system/provenance"):
+        store._store.add(quad("https://example.org/both", "Yhteinen", BASE + graph))
+    return store
+
+
+def test_each_format_holds_the_published_graphs_in_batches_each_triple_once(
+    store: OxigraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dumps, "BATCH", 3)  # five batches: the prefixes are repeated
+    built = dumps.build_dumps(store, BASE, DataVersion().current, tmp_path)
+    assert built.triples == 13
+    files = {d.format.name: d for d in built.dumps}
+    for dump in built.dumps:
+        assert dump.path.stat().st_size == dump.size
+    lines = gzip.decompress(files["osaamiskartta.nt.gz"].path.read_bytes()).splitlines()
+    assert len(lines) == len(set(lines)) == 13
+    turtle = Graph().parse(files["osaamiskartta.ttl"].path, format="turtle")
+    assert len(turtle) == 13
+    assert {str(s) for s, _, _ in turtle} >= {"https://example.org/both", "https://example.org/a6"}
+    trig = Dataset().parse(files["osaamiskartta.trig"].path, format="trig")
+    sizes = {str(g.identifier): len(g) for g in trig.graphs() if len(g)}
+    assert sizes == {BASE + "graph/data/one": 8, BASE + "graph/data/two": 6}
+
+
+def test_the_cache_keeps_the_set_in_use_and_the_one_before(
+    store: OxigraphStore, tmp_path: Path
+) -> None:
+    version = DataVersion()
+    cache = dumps.DumpCache(store, BASE, version, tmp_path / "dumps")
+    first = cache.get()
+    assert cache.get() is first  # built once per version
+    version.bump()
+    second = cache.get()
+    version.bump()
+    third = cache.get()
+    assert third.dumps[0].path.is_file() and second.dumps[0].path.is_file()
+    assert not first.dumps[0].path.exists()
+    assert len(list((tmp_path / "dumps").iterdir())) == 2
