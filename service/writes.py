@@ -9,6 +9,7 @@ committed write. Routes and the command line only build ``Write`` values.
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ from service.validation.footprint import footprint_of_update
 from service.validation.gate import QualityGate
 from service.validation.report import lookup_labels, nodes_of, pending_labels
 from service.validation.results import Report
+
+log = logging.getLogger("uvicorn.error")
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,14 @@ class Writer:
             if self.gate is not None and any(map(self.gate.roles.is_model, result.delta.graphs())):
                 self.gate.refresh()
             for observer in self.observers:
-                observer.committed(write, context, result)
+                try:
+                    observer.committed(write, context, result)
+                except Exception:
+                    # The write has committed and stands: the client hears so, and the other
+                    # observers still hear of it (the data version, the query workers'
+                    # snapshot). What this one keeps (an index, the inferred graph) may lag
+                    # until the service starts again and finds it stale.
+                    log.exception("after a committed write, %s failed", type(observer).__name__)
             return result
 
     def _update(self, write: SparqlUpdate, gated: bool, protect: bool) -> tuple[Delta, Report]:

@@ -12,7 +12,7 @@ import pytest
 
 from service.store.base import Change, GraphChange, GraphDrop
 from service.store.oxigraph import OxigraphStore
-from service.writes import GraphWrite, WriteContext, Writer
+from service.writes import GraphWrite, Write, WriteContext, Writer, WriteResult
 
 EX = "https://example.org/"
 BIG = f"{EX}graph/data/big"
@@ -111,3 +111,26 @@ def test_blank_nodes_in_the_difference_take_the_whole_write(
     quads = counted.match(graph=BIG)
     assert len(quads) == 501
     assert sum(isinstance(q.subject, ox.BlankNode) for q in quads) == 1
+
+
+def test_an_observer_that_fails_leaves_the_write_standing_and_the_others_told() -> None:
+    """The write has committed when observers hear of it: a failing one is logged, the
+    client is told the write stands, and the observers after it still hear of it."""
+    store = OxigraphStore(None)
+    heard: list[WriteResult] = []
+
+    class Failing:
+        def committed(self, write: Write, context: WriteContext, result: WriteResult) -> None:
+            raise RuntimeError("an index that cannot keep up")
+
+    class Listening:
+        def committed(self, write: Write, context: WriteContext, result: WriteResult) -> None:
+            heard.append(result)
+
+    triple = ox.Triple(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x"))
+    writer = Writer(store, observers=[Failing(), Listening()])
+    result = writer.apply(
+        GraphWrite((GraphChange("http://e/g", (triple,), replace=True),)), WriteContext("cli")
+    )
+    assert heard == [result]
+    assert store.match(graph="http://e/g") == [ox.Quad(*triple, ox.NamedNode("http://e/g"))]
