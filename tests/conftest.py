@@ -43,6 +43,15 @@ class Service:
         """Headers that authorise a write."""
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}
 
+    def update(self, text: str, timeout: float = 60.0) -> httpx.Response:
+        """POST a SPARQL update to /update with the write token."""
+        return httpx.post(
+            f"{self.url}/update",
+            content=text,
+            headers={"Content-Type": "application/sparql-update", **self.auth},
+            timeout=timeout,
+        )
+
     def stop(self) -> None:
         """Stop the process (gracefully, so a disk store is flushed)."""
         if self.process.poll() is None:

@@ -252,11 +252,7 @@ def test_text_search_in_a_worker_finds_what_a_write_just_indexed(limited: Servic
         "INSERT DATA { GRAPH <http://example.org/graph/review> { <http://example.org/review> "
         '<http://www.w3.org/2004/02/skos/core#prefLabel> "Kuukausikatsaus"@fi } }'
     )
-    r = httpx.post(
-        f"{limited.url}/update",
-        content=added,
-        headers={"Content-Type": "application/sparql-update", **limited.auth},
-    )
+    r = limited.update(added)
     assert r.status_code in (200, 204), r.text
     assert scored(limited, "kuukausikatsaus") == {"http://example.org/review"}
     search = httpx.get(f"{limited.url}/api/search", params={"q": "kuukausikatsaus"}).json()

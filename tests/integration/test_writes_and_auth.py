@@ -99,11 +99,7 @@ def test_failing_update_is_atomic(service: Service) -> None:
         "INSERT DATA { GRAPH <http://example.org/g/atomic> { <http://example.org/a> "
         "<http://example.org/b> 1 } } ; CREATE GRAPH <http://example.org/g/atomic>"
     )
-    r = httpx.post(
-        f"{service.url}/update",
-        content=update,
-        headers={"Content-Type": "application/sparql-update", **service.auth},
-    )
+    r = service.update(update)
     assert r.status_code == 400
     assert count(service) == before
 

@@ -39,11 +39,7 @@ def select(service: Service, query: str) -> list[dict[str, dict[str, str]]]:
 
 
 def update(service: Service, text: str) -> httpx.Response:
-    return http.post(
-        f"{service.url}/update",
-        content=text,
-        headers={"Content-Type": "application/sparql-update", **service.auth},
-    )
+    return service.update(text)
 
 
 def dump(service: Service) -> bytes:
