@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from service.errors import SyntaxProblem
 from service.sparql.formats import N_QUADS, Format
 from service.store.base import Change, GraphChange, GraphDrop, Store
-from service.store.oxigraph import rdf_format
+from service.store.oxigraph_result import rdf_format
 from service.writes import STARTUP, GraphWrite, WriteContext, Writer, WriteResult
 
 # A subject or an object: a renamed term keeps its position's type.

@@ -285,7 +285,7 @@ def error_body(
     import pyoxigraph as ox
 
     from service.sparql.formats import rdf_format_for_media_type
-    from service.store.oxigraph import rdf_format
+    from service.store.oxigraph_result import rdf_format
 
     fmt = rdf_format_for_media_type(media_type)
     assert fmt is not None

@@ -16,7 +16,7 @@ from service.errors import BadRequest, PayloadTooLarge, ResultTooLarge
 from service.settings import Settings
 from service.sparql import formats as f
 from service.sparql.formats import Format, Kind
-from service.store.oxigraph import OxigraphResult, rdf_format
+from service.store.oxigraph_result import OxigraphResult, rdf_format
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from service.errors import SyntaxProblem, TripleTermUnsupported
 from service.nesting import check_nesting
 from service.sparql.formats import N_TRIPLES, RDF_XML, TURTLE, Format
-from service.store.oxigraph import rdf_format
+from service.store.oxigraph_result import rdf_format
 from service.xml_guard import check_entities
 
 # Formats a file can be bulk-loaded from into one graph: they hold triples only (TriG,

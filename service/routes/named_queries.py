@@ -53,7 +53,7 @@ from service.sparql.functions import uses_text_search
 from service.sparql.openapi import add_sparql_protocol
 from service.sparql.protocol import QueryOperation
 from service.store.base import QueryDataset
-from service.store.oxigraph import rdf_format
+from service.store.oxigraph_result import rdf_format
 
 # The answers change only when the data does; a minute of caching spares repeated questions.
 CACHE_CONTROL = "public, max-age=60"

@@ -28,7 +28,7 @@ from service.search.service import parse_request as parse_search
 from service.search.service import search as run_search
 from service.sparql.conneg import negotiate, prefers
 from service.sparql.formats import JSON_LD, N_TRIPLES, RDF_XML, TURTLE, Format
-from service.store.oxigraph import rdf_format
+from service.store.oxigraph_result import rdf_format
 
 router = APIRouter(include_in_schema=False)
 DOCUMENT_FORMATS = (TURTLE, JSON_LD, RDF_XML, N_TRIPLES)

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from service.search.fields import FIELD_OF
 from service.search.index import SearchIndex, Text, combine
 from service.store.base import Store, prefetch
-from service.store.oxigraph import Term
+from service.store.oxigraph_result import Term
 from service.writes import Write, WriteContext, WriteResult
 
 log = logging.getLogger("uvicorn.error")

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from service.search.index import SearchIndex
 from service.sparql.functions import TEXT_SCORE
-from service.store.oxigraph import Term
+from service.store.oxigraph_result import Term
 
 __all__ = ["TEXT_SCORE", "TextScore"]
 XSD_DOUBLE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#double")

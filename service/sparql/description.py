@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from service.sparql import formats as f
 from service.sparql.formats import Format
-from service.store.oxigraph import rdf_format
+from service.store.oxigraph_result import rdf_format
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

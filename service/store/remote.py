@@ -22,16 +22,15 @@ from typing import cast
 import pyoxigraph as ox
 
 from service.named_queries.binding import bind
-from service.settings import Settings
 from service.sparql.formats import Format
 from service.sparql.update_dataset import top_level_tokens
 from service.store.base import Change, GraphChange, GraphDrop, QueryDataset
-from service.store.oxigraph import OxigraphResult, rdf_format
+from service.store.oxigraph_result import OxigraphResult, rdf_format
 from service.store.read_cache import ReadCache
 from service.store.readgate import ReadGate
 from service.store.remote_blank import ANY_BLANK, HANDLES, Handles, any_blank, fits, is_fixed
-from service.store.remote_client import Answer, Endpoints, SparqlClient
-from service.store.remote_dialect import DIALECTS, Dialect
+from service.store.remote_client import Answer, SparqlClient
+from service.store.remote_dialect import Dialect
 from service.store.remote_results import (
     GraphResult,
     query_result,
@@ -54,6 +53,7 @@ Subject = ox.NamedNode | ox.BlankNode
 Object = ox.NamedNode | ox.BlankNode | ox.Literal
 # A position of a pattern: a term, any one of a set of terms (VALUES), or any term (None).
 Position = Object | frozenset[Object] | None
+Fact = tuple[Subject, ox.NamedNode, Object]
 
 
 @cache
@@ -166,12 +166,9 @@ class RemoteStore:
         positions = {"?s": subject, "?p": predicate, "?o": obj}
         if subject is None and predicate is None and obj is None:
             return self._whole(graph)
-        if graph is not None:
-            graph_iri: str | EllipsisType = graph
-        elif self.default_graph is not None:
-            graph_iri = self.default_graph
-        else:
+        if graph is None and self.default_graph is None:
             return self._from_default(rq("match_default"), positions)
+        graph_iri = graph if graph is not None else cast(str, self.default_graph)
         quads = self._from_named(rq("match_named"), positions, graph_iri)
         if graph is ... and self.default_graph is None:
             quads += self._from_default(rq("match_default"), positions)
@@ -302,17 +299,12 @@ class RemoteStore:
         return head + brace + pattern[:end] + tail + pattern[end:]
 
     @staticmethod
-    def _triple(
-        row: dict, positions: Mapping[str, Position]
-    ) -> tuple[Subject, ox.NamedNode, Object]:
+    def _triple(row: dict, positions: Mapping[str, Position]) -> Fact:
         """The row's triple: fixed positions as asked, the others as the engine answered."""
-        return cast(
-            "tuple[Subject, ox.NamedNode, Object]",
-            tuple(
-                positions[f"?{v}"] if is_fixed(positions[f"?{v}"]) else term(row[v])
-                for v in ("s", "p", "o")
-            ),
+        found = (
+            positions[f"?{v}"] if is_fixed(positions[f"?{v}"]) else term(row[v]) for v in "spo"
         )
+        return cast(Fact, tuple(found))
 
     def _select(self, query: str) -> list[dict]:
         with self._gate.starting():
@@ -389,25 +381,3 @@ class RemoteStore:
 
     def close(self) -> None:
         """Nothing to flush: the engine owns the data."""
-
-
-def is_remote(location: str) -> bool:
-    """True when the store setting names a SPARQL endpoint."""
-    return location.startswith(SCHEME)
-
-
-def open_remote(settings: Settings) -> RemoteStore:
-    """The remote store named by ``settings.store`` (``sparql+http://host:port/path``)."""
-    query_url = settings.store.removeprefix(SCHEME)
-    endpoints = Endpoints(
-        query_url=query_url,
-        update_url=settings.remote_update_url or query_url,
-        graph_store_url=settings.remote_graph_store_url,
-        user=settings.remote_user,
-        password=settings.remote_password,
-        auth=settings.remote_auth,
-        timeout=settings.remote_timeout,
-    )
-    return RemoteStore(
-        SparqlClient(endpoints), DIALECTS[settings.remote_dialect], settings.remote_default_graph
-    )

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from service.errors import StoreFailure
 from service.sparql.formats import Format, Kind
-from service.store.oxigraph import OxigraphResult, rdf_format
+from service.store.oxigraph_result import OxigraphResult, rdf_format
 from service.store.remote_client import Answer
 from service.store.remote_dialect import Dialect
 

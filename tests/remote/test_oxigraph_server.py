@@ -12,8 +12,8 @@ import pytest
 from service.errors import StoreFailure
 from service.settings import Settings
 from service.store.base import GraphChange
-from service.store.configured import open_configured_store
-from service.store.remote import RemoteStore, open_remote
+from service.store.configured import open_configured_store, open_remote
+from service.store.remote import RemoteStore
 from service.store.remote_blank import HANDLES
 from service.store.remote_client import Answer, Endpoints, SparqlClient
 from tests.conftest import Service

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from service.settings import Settings
-from service.store.remote import open_remote
+from service.store.configured import open_remote
 from tests.conftest import Service
 from tests.remote import shared
 from tests.remote.conftest import remote_environment

@@ -7,7 +7,8 @@ import pytest
 
 from service.errors import BadRequest, StoreFailure, StoreUnavailable, SyntaxProblem, engine_error
 from service.settings import Settings, SettingsError
-from service.store.remote import has_own_dataset, is_remote, open_remote
+from service.store.configured import is_remote, open_remote
+from service.store.remote import has_own_dataset
 from service.store.remote_dialect import DIALECTS
 from tests.conftest import free_port
 
