@@ -65,7 +65,9 @@ def _engine_text(query: NamedQuery, params: dict[str, str], score: TextScore) ->
     terms = query.resolve(params)
     candidates = None
     if query.search is not None:
-        candidates = score.matches(str(params[query.search.words]))
+        words = str(params[query.search.words])
+        by_name = query.search.match == "name"
+        candidates = score.name_matches(words) if by_name else score.matches(words)
     return query_text(query, terms, Page(), candidates)
 
 

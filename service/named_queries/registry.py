@@ -29,10 +29,15 @@ class SearchBinding:
     """The header's ``search: {words: PARAMETER, binds: VARIABLE}``: the query keeps only
     resources the search index matches for the words (``okfn:textScore`` is bound for them),
     so the runner binds the variable to those matches beforehand and the engine looks up only
-    them instead of scoring every resource. The answer is the same either way."""
+    them instead of scoring every resource. The answer is the same either way.
+
+    With ``match: name``, the query keeps only resources whose skos:prefLabel contains the
+    parameter's text, ignoring case; the runner binds the variable to the resources the index
+    finds a name containing it for (a superset: the query still checks)."""
 
     words: str
     variable: str
+    match: str = "words"
 
 
 @dataclass(frozen=True)
@@ -137,20 +142,33 @@ def _search_binding(
     """The header's ``search`` entry, checked against the parameters and the SPARQL."""
     if spec is None:
         return None
-    if not isinstance(spec, dict) or set(spec) != {"words", "binds"}:
-        raise QueryDefinitionError(f"{name}: search is {{words: PARAMETER, binds: VARIABLE}}")
-    binding = SearchBinding(str(spec["words"]), str(spec["binds"]))
+    keys = set(spec) if isinstance(spec, dict) else set()
+    if not {"words", "binds"} <= keys <= {"words", "binds", "match"}:
+        raise QueryDefinitionError(
+            f"{name}: search is {{words: PARAMETER, binds: VARIABLE, match: words | name}}"
+        )
+    assert isinstance(spec, dict)
+    binding = SearchBinding(str(spec["words"]), str(spec["binds"]), str(spec.get("match", "words")))
     words = next((p for p in parameters if p.name == binding.words), None)
     if words is None or words.type != "string" or not words.required:
         raise QueryDefinitionError(f"{name}: search words must be a required string parameter")
-    # The binding only narrows what the query itself keeps: it must score the variable.
-    if not re.search(
-        rf"okfn:textScore\s*\(\s*\?{re.escape(binding.variable)}\s*,\s*\?{binding.words}\s*\)",
-        text,
-    ):
+    # The binding only narrows what the query itself keeps: it must keep no other resources.
+    var, text_var = re.escape(binding.variable), re.escape(binding.words)
+    if binding.match == "words":
+        keeps = rf"okfn:textScore\s*\(\s*\?{var}\s*,\s*\?{text_var}\s*\)"
+        what = f"okfn:textScore(?{binding.variable}, ?{binding.words}) scores"
+    elif binding.match == "name":
+        keeps = (
+            rf"\?{var}\s+skos:prefLabel\s+\?(\w+)\s*\.\s*FILTER\s*\(\s*CONTAINS\s*\(\s*"
+            rf"LCASE\s*\(\s*STR\s*\(\s*\?\1\s*\)\s*\)\s*,\s*LCASE\s*\(\s*\?{text_var}\s*\)\s*\)\s*\)"
+        )
+        what = f"with a skos:prefLabel containing ?{binding.words} (CONTAINS, LCASE)"
+    else:
+        raise QueryDefinitionError(f"{name}: search match is words or name")
+    if not re.search(keeps, text):
         raise QueryDefinitionError(
             f"{name}: search binds ?{binding.variable}, so the query must keep only the "
-            f"resources okfn:textScore(?{binding.variable}, ?{binding.words}) scores"
+            f"resources {what}"
         )
     return binding
 

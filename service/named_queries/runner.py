@@ -129,6 +129,8 @@ def search_candidates(
     words = terms.get(query.search.words)
     if not isinstance(function, TextScore) or words is None:
         return None
+    if query.search.match == "name":
+        return function.name_matches(words.value)
     return function.matches(words.value)
 
 

@@ -40,6 +40,10 @@ CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(
     {", ".join(COLUMNS)}, tokenize = 'unicode61 remove_diacritics 0');
 -- Every term ever indexed, by trigrams: finds the compounds a query word is part of.
 CREATE VIRTUAL TABLE IF NOT EXISTS term_grams USING fts5(term, tokenize = 'trigram');
+-- Each resource's names (the title field), lower-cased, by trigrams: which resources have a
+-- name that may contain a text (named queries that look for a substring of a name).
+CREATE VIRTUAL TABLE IF NOT EXISTS title_grams
+    USING fts5(value, tokenize = 'trigram case_sensitive 1');
 """
 
 
@@ -107,7 +111,20 @@ class SearchIndex:
         with self._lock:
             if path != MEMORY:
                 self._db.execute("PRAGMA journal_mode=WAL")
+            had_titles = self._has_table("title_grams")
             self._db.executescript(_SCHEMA)
+            if not had_titles:  # an index made before the table was: fill it once
+                with self._transaction() as db:
+                    names = db.execute(
+                        "SELECT resource, group_concat(value, char(10)) FROM texts "
+                        "WHERE field = ? GROUP BY resource",
+                        (TITLE,),
+                    )
+                    # Lower-cased here: SQLite's lower() knows ASCII letters only.
+                    db.executemany(
+                        "INSERT INTO title_grams (rowid, value) VALUES (?, ?)",
+                        [(resource, value.lower()) for resource, value in names],
+                    )
             self._known = {row[0] for row in self._db.execute("SELECT term FROM term_grams")}
 
     @classmethod
@@ -160,7 +177,7 @@ class SearchIndex:
         record the fingerprint of the indexed quads after the change."""
         with self._transaction() as db:
             if clear:
-                for table in ("texts", "resources", "docs", "term_grams"):
+                for table in ("texts", "resources", "docs", "term_grams", "title_grams"):
                     db.execute(f"DELETE FROM {table}")
                 self._known.clear()
             for iri, texts in documents:
@@ -172,6 +189,7 @@ class SearchIndex:
         row = db.execute("SELECT id FROM resources WHERE iri = ?", (iri,)).fetchone()
         if row is not None:
             db.execute("DELETE FROM docs WHERE rowid = ?", (row[0],))
+            db.execute("DELETE FROM title_grams WHERE rowid = ?", (row[0],))
             db.execute("DELETE FROM texts WHERE resource = ?", (row[0],))
             if not texts:
                 db.execute("DELETE FROM resources WHERE id = ?", (row[0],))
@@ -198,8 +216,31 @@ class SearchIndex:
             "INSERT INTO texts VALUES (?, ?, ?, ?)",
             [(rowid, t.field, t.lang, t.value) for t in texts],
         )
+        if titles := [t.value for t in texts if t.field == TITLE]:
+            names = "\n".join(titles).lower()
+            db.execute("INSERT INTO title_grams (rowid, value) VALUES (?, ?)", (rowid, names))
+
+    def _has_table(self, name: str) -> bool:
+        found = self._db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,))
+        return found.fetchone() is not None
 
     # -- reading -----------------------------------------------------------------------
+
+    def name_matches(self, text: str, cap: int) -> list[str] | None:
+        """The resources with a name (title field) that may contain ``text``, ignoring case: a
+        superset, for a query that checks the names itself. None when the index cannot
+        narrow them down: a text under three characters, or more than ``cap`` resources."""
+        needle = text.lower()
+        if len(needle) < 3:
+            return None
+        phrase = '"' + needle.replace('"', '""') + '"'
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT iri FROM title_grams JOIN resources ON resources.id = title_grams.rowid "
+                "WHERE title_grams MATCH ? LIMIT ?",
+                (phrase, cap + 1),
+            ).fetchall()
+        return None if len(rows) > cap else [str(row[0]) for row in rows]
 
     def terms(self, query: str) -> Terms | None:
         """The query's terms (None when it has no words); substring expansions come from the

@@ -52,6 +52,14 @@ class TextScore:
             return None
         return [ox.NamedNode(key) for key in found]
 
+    def name_matches(self, text: str) -> list[ox.NamedNode] | None:
+        """The resources with a name that may contain ``text`` (ignoring case), or None when
+        the index cannot narrow them down (a short text, very many, or a blank node)."""
+        found = self.index.name_matches(text, MAX_MATCHES)
+        if found is None or any(key.startswith("_:") for key in found):
+            return None
+        return [ox.NamedNode(key) for key in found]
+
     def __call__(self, resource: Term, query: Term) -> ox.Literal | None:
         if not isinstance(query, ox.Literal):
             return None

@@ -159,16 +159,21 @@ def test_search_from_sparql_with_the_named_query_and_the_function(published: Ser
     assert {row["s"] for row in rows} == {ID + "organisation/isy"}
 
 
-@pytest.mark.parametrize("words", ["ohjaus", "yliopisto", "osaaminen", "sanaajotaeiole"])
-def test_text_search_answers_as_its_sparql_does_when_run_on_the_endpoint(
-    published: Service, words: str
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [("text-search", w) for w in ("ohjaus", "yliopisto", "osaaminen", "sanaajotaeiole")]
+    + [("label-search", w) for w in ("Savonia", "sav", "ITÄ-SUOMEN", "verkosto", "jo")]
+    + [("label-search", "sanaajotaeiole")],
+)
+def test_a_search_query_answers_as_its_sparql_does_when_run_on_the_endpoint(
+    published: Service, name: str, words: str
 ) -> None:
     """The named query binds its resources to the index's matches beforehand (its header's
-    search entry); the same SPARQL on /sparql scores every labelled resource instead. The
-    answers must be the same, row for row and in order."""
-    query = next(q for q in load_registry(REPO / "queries") if q.name == "text-search")
+    search entry: words, or a substring of a name); the same SPARQL on /sparql reads every
+    labelled resource instead. The answers must be the same, row for row and in order."""
+    query = next(q for q in load_registry(REPO / "queries") if q.name == name)
     r = httpx.get(
-        f"{published.url}/api/queries/text-search",
+        f"{published.url}/api/queries/{name}",
         params={"text": words, "limit": "1000"},
         headers={"Accept": "application/sparql-results+json"},
     )

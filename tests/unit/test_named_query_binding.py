@@ -212,3 +212,40 @@ def test_no_search_binding_where_a_blank_node_matches_or_no_index_is_there() -> 
     terms = query.resolve({"words": "ohjaus"})
     assert search_candidates(_searching_store(EX + "a", "_:b1"), query, terms) is None
     assert search_candidates(OxigraphStore(), query, terms) is None
+
+
+NAMING = (
+    "#+ title: {fi: Nimihaku, en: Name search}\n"
+    "#+ params: {text: {type: string, required: true}}\n"
+    "#+ search: {words: text, binds: thing, match: name}\n"
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+    "SELECT ?thing WHERE { ?thing skos:prefLabel ?name .\n"
+    "  FILTER (CONTAINS(LCASE(STR(?name)), LCASE(?text))) }"
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("match: name", "match: label"),  # no such kind of match
+        ("skos:prefLabel", "skos:altLabel"),  # other names than the index's titles
+        ("CONTAINS(LCASE(STR(?name)), LCASE(?text))", "STRSTARTS(STR(?name), ?text)"),
+        ("?thing skos:prefLabel ?name", "?other skos:prefLabel ?name"),  # not what it binds
+    ],
+)
+def test_a_name_search_binding_that_could_change_the_answer_is_refused(old: str, new: str) -> None:
+    parse_named_query(NAMING, "names")  # as written, it is accepted
+    with pytest.raises(QueryDefinitionError):
+        parse_named_query(NAMING.replace(old, new), "names")
+
+
+def test_a_name_search_is_bound_to_the_resources_with_a_name_containing_the_text() -> None:
+    query = parse_named_query(NAMING, "names")
+    store = _searching_store(EX + "a", EX + "b")  # both titled "Ohjaus"
+    terms = query.resolve({"text": "HJAU"})
+    candidates = search_candidates(store, query, terms)
+    assert candidates is not None
+    assert sorted(c.value for c in candidates) == [EX + "a", EX + "b"]
+    assert "VALUES ?thing" in query_text(query, terms, Page(), candidates)
+    assert search_candidates(store, query, query.resolve({"text": "strategia"})) == []
+    assert search_candidates(store, query, query.resolve({"text": "oh"})) is None  # too short

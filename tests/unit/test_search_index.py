@@ -137,3 +137,34 @@ def test_another_process_reads_the_file_as_it_is_written_and_cannot_write(tmp_pa
     assert _found(reader, "ohjaaja") == ["urn:b"]
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         reader.replace([("urn:c", [Text("title", "fi", "Kolmas")])], fingerprint=2)
+
+
+def test_names_containing_a_text_are_found_ignoring_case_finnish_letters_too(
+    index: SearchIndex,
+) -> None:
+    index.replace(
+        [
+            ("urn:f", [Text("title", "fi", "ÄÄNEKOSKEN kaupunki"), Text("alt", "fi", "Äkä")]),
+            ("urn:g", [Text("body", "fi", "Äänekoskella kuvattu")]),  # not a name
+        ],
+        fingerprint=2,
+    )
+    assert index.name_matches("äänekosken", 10) == ["urn:f"]
+    assert index.name_matches("ITÄ-SUOMEN", 10) == ["urn:d"]
+    assert set(index.name_matches("ohja", 10) or []) == {"urn:a", "urn:b", "urn:c"}
+    assert index.name_matches("äkä", 10) == []  # an other name, not a title
+    assert index.name_matches("oh", 10) is None  # too short to narrow anything down
+    assert index.name_matches("ohja", 2) is None  # more than the cap
+    index.replace([("urn:f", [Text("title", "fi", "Toinen nimi")])], fingerprint=3)
+    assert index.name_matches("äänekosken", 10) == []
+
+
+def test_an_index_made_before_the_names_table_gets_it_filled_when_opened(tmp_path: Path) -> None:
+    path = str(tmp_path / "index.sqlite")
+    old = SearchIndex(path)
+    old.replace(
+        [("urn:a", [Text("title", "fi", "Äänekoski"), Text("title", "en", "X")])], fingerprint=1
+    )
+    old._db.execute("DROP TABLE title_grams")
+    old.close()
+    assert SearchIndex(path).name_matches("ÄÄNE", 10) == ["urn:a"]
