@@ -121,16 +121,16 @@ def answer(store: OxigraphStore, request: QueryRequest) -> Reply:
         return ("crash", f"{type(exc).__name__}: {exc}", None)
 
 
-_indexes: dict[str, SearchIndex] = {}
+_text_scores: dict[str, TextScore] = {}
 
 
 def _text_score(path: str) -> TextScore:
-    """okfn:textScore over the index at ``path`` (opened once), its matches computed afresh
-    for each query: the service changes the index as it writes."""
-    index = _indexes.get(path)
-    if index is None:
-        index = _indexes[path] = SearchIndex.read_only(path)
-    return TextScore(index)
+    """okfn:textScore over the index at ``path``, opened once: its matches for a text are kept
+    until the service commits a change to the index."""
+    score = _text_scores.get(path)
+    if score is None:
+        score = _text_scores[path] = TextScore(SearchIndex.read_only(path))
+    return score
 
 
 def _die_with_parent() -> None:
