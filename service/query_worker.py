@@ -126,10 +126,11 @@ _text_scores: dict[str, TextScore] = {}
 
 def _text_score(path: str) -> TextScore:
     """okfn:textScore over the index at ``path``, opened once: its matches for a text are kept
-    until the service commits a change to the index."""
+    until the service commits a change to the index (checked once per query)."""
     score = _text_scores.get(path)
     if score is None:
         score = _text_scores[path] = TextScore(SearchIndex.read_only(path))
+    score.index.notice_changes()
     return score
 
 

@@ -103,8 +103,8 @@ class SearchIndex:
             target, uri = Path(path).resolve().as_uri() + "?mode=ro", True
         self._db = sqlite3.connect(target, check_same_thread=False, isolation_level=None, uri=uri)
         self._lock = threading.RLock()
-        self._read_only = read_only
-        self._generation = 0
+        # Moves on with every change, so answers cached elsewhere can tell they are stale.
+        self.generation = 0
         self._known: set[str] = set()
         if read_only:
             return
@@ -127,14 +127,11 @@ class SearchIndex:
                     )
             self._known = {row[0] for row in self._db.execute("SELECT term FROM term_grams")}
 
-    @property
-    def generation(self) -> int:
-        """Moves on with every change, so answers cached elsewhere can tell they are stale; read
-        only, with every change another process commits (SQLite's data_version)."""
-        if not self._read_only:
-            return self._generation
+    def notice_changes(self) -> None:
+        """Move the generation on if another process has committed a change since the last
+        call (SQLite's data_version): for a reader of an index another process keeps."""
         with self._lock:
-            return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+            self.generation = int(self._db.execute("PRAGMA data_version").fetchone()[0])
 
     @classmethod
     def read_only(cls, path: str) -> SearchIndex:
@@ -192,7 +189,7 @@ class SearchIndex:
             for iri, texts in documents:
                 self._replace_one(db, iri, texts)
             self._set_meta(db, "fingerprint", str(fingerprint))
-            self._generation += 1
+            self.generation += 1
 
     def _replace_one(self, db: sqlite3.Connection, iri: str, texts: Sequence[Text]) -> None:
         row = db.execute("SELECT id FROM resources WHERE iri = ?", (iri,)).fetchone()

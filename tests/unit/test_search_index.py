@@ -130,13 +130,16 @@ def test_another_process_reads_the_file_as_it_is_written_and_cannot_write(tmp_pa
     writer.replace([("urn:a", [Text("title", "fi", "Uraohjaus")])], fingerprint=1)
     reader = SearchIndex.read_only(path)
     assert _found(reader, "ohjaus") == ["urn:a"]
+    reader.notice_changes()
     seen = reader.generation
+    reader.notice_changes()
     assert reader.generation == seen  # nothing committed since
     # A write in progress is not seen until it commits.
     with writer._transaction() as db:
         writer._replace_one(db, "urn:b", [Text("title", "fi", "Ohjaajien verkosto")])
         assert _found(reader, "ohjaaja") == []
     assert _found(reader, "ohjaaja") == ["urn:b"]
+    reader.notice_changes()
     assert reader.generation != seen  # what the reader kept for a text is stale now
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         reader.replace([("urn:c", [Text("title", "fi", "Kolmas")])], fingerprint=2)
