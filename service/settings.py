@@ -93,16 +93,19 @@ class Settings:
         """Where the search index lives: a file path or `memory`."""
         if self.search_index:
             return self.search_index
-        if self.in_memory or self.store.startswith(("sparql+http://", "sparql+https://")):
-            return MEMORY  # a remote engine's index is rebuilt from it at start-up
-        return f"{self.store.rstrip('/')}.search.sqlite"
+        # A remote engine's index is rebuilt from it at start-up.
+        return self._beside_store(".search.sqlite") or MEMORY
 
     @property
     def dumps_directory(self) -> str | None:
         """Where the dump files are written: beside a disk store (None: a temporary directory)."""
+        return self._beside_store(".dumps")
+
+    def _beside_store(self, suffix: str) -> str | None:
+        """A path next to a disk store's directory; None for a memory or remote store."""
         if self.in_memory or self.store.startswith(("sparql+http://", "sparql+https://")):
             return None
-        return f"{self.store.rstrip('/')}.dumps"
+        return f"{self.store.rstrip('/')}{suffix}"
 
     def replace(self, **changes: object) -> Settings:
         """A copy with some settings changed (``None`` values are ignored)."""

@@ -20,11 +20,27 @@ CHUNK = 256 * 1024
 AHEAD = 4  # chunks written that the client has not taken yet, at most
 
 
+class ByteSink:
+    """A write-only binary stream for pyoxigraph's serialisers, which call ``write`` and
+    ``flush`` only; subclasses implement ``write``."""
+
+    def write(self, data: bytes) -> int:
+        raise NotImplementedError
+
+    def flush(self) -> None:
+        """Nothing to flush unless a subclass says otherwise."""
+
+    @property
+    def io(self) -> IO[bytes]:
+        """This as the binary stream the serialisers take."""
+        return cast("IO[bytes]", self)
+
+
 class ReaderLeft(Exception):
     """The response's client is gone: the writer stops."""
 
 
-class _Pipe:
+class _Pipe(ByteSink):
     """The writer's file (``write``) and the response's chunks (``next``)."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -35,11 +51,6 @@ class _Pipe:
         self._ready: deque[bytes | None] = deque()
         self._wake = asyncio.Event()
 
-    @property
-    def io(self) -> IO[bytes]:
-        """This as the binary stream the serialisers take (they call ``write`` and ``flush``)."""
-        return cast("IO[bytes]", self)
-
     def write(self, data: bytes) -> int:
         if self._left.is_set():
             raise ReaderLeft()
@@ -47,9 +58,6 @@ class _Pipe:
         if len(self._buffer) >= CHUNK:
             self._send()
         return len(data)
-
-    def flush(self) -> None:
-        """Nothing: chunks go out when full, and at the end."""
 
     def _send(self) -> None:
         while not self._room.acquire(timeout=1.0):

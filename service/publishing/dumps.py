@@ -21,7 +21,6 @@ from itertools import chain, islice
 from operator import attrgetter
 from pathlib import Path
 from types import TracebackType
-from typing import IO, cast
 
 import pyoxigraph as ox
 
@@ -29,6 +28,7 @@ from service.named_queries.binding import bind_rows
 from service.publishing.sparql import load, triples
 from service.publishing.version import DataVersion, Version
 from service.store.base import Store, StreamingGraphs
+from service.streaming import ByteSink
 
 PREFIXES = {
     "ok": "https://w3id.org/osaamiskartta/ontology#",
@@ -108,7 +108,7 @@ def system_prefix(base_iri: str) -> str:
     return f"{base_iri}graph/system/"
 
 
-class _HashedFile:
+class _HashedFile(ByteSink):
     """A file being written, with the SHA-256 and size of what was written."""
 
     def __init__(self, path: Path) -> None:
@@ -135,11 +135,6 @@ class _HashedFile:
         tb: TracebackType | None,
     ) -> None:
         self._file.close()
-
-    @property
-    def io(self) -> IO[bytes]:
-        """This file as the binary stream the serialisers take (they only call ``write``)."""
-        return cast("IO[bytes]", self)
 
     def dump(self, fmt: DumpFormat) -> Dump:
         return Dump(fmt, self.path, self.size, self._hash.hexdigest())
@@ -197,7 +192,7 @@ def _first(triple: ox.Triple, written: set[ox.Triple]) -> bool:
     return True
 
 
-class _LineCounter:
+class _LineCounter(ByteSink):
     """Passes N-Triples on to ``output``, counting the lines: one per triple."""
 
     def __init__(self, output: gzip.GzipFile) -> None:
@@ -210,11 +205,6 @@ class _LineCounter:
 
     def flush(self) -> None:
         self._output.flush()
-
-    @property
-    def io(self) -> IO[bytes]:
-        """This as the binary stream the serialiser takes (it only calls ``write``)."""
-        return cast("IO[bytes]", self)
 
 
 class DumpCache:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
@@ -295,11 +296,6 @@ class OxigraphStore:
         with self._gate.starting():
             return self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
 
-    def serialize_graph(self, graph: str | None, fmt: Format) -> bytes:
-        with self._gate.starting():
-            out = self._store.dump(format=rdf_format(fmt), from_graph=_graph_name(graph))
-        return out or b""
-
     def write_graph(self, output: IO[bytes], graph: str | None, fmt: Format) -> None:
         with self._gate.starting():  # the snapshot is taken here
             quads = self._store.quads_for_pattern(None, None, None, _graph_name(graph))
@@ -310,9 +306,15 @@ class OxigraphStore:
             quads = self._store.quads_for_pattern(None, None, None, None)
         ox.serialize(quads, output, format=rdf_format(fmt))
 
+    def serialize_graph(self, graph: str | None, fmt: Format) -> bytes:
+        out = io.BytesIO()
+        self.write_graph(out, graph, fmt)
+        return out.getvalue()
+
     def dump(self, fmt: Format) -> bytes:
-        with self._gate.starting():
-            return self._store.dump(format=rdf_format(fmt)) or b""
+        out = io.BytesIO()
+        self.write_dump(out, fmt)
+        return out.getvalue()
 
     def close(self) -> None:
         if self.path is not None:
