@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from typing import IO, cast
@@ -20,14 +21,15 @@ CHUNK = 256 * 1024
 AHEAD = 4  # chunks written that the client has not taken yet, at most
 
 
-class ByteSink:
+class ByteSink(ABC):
     """A write-only binary stream for pyoxigraph's serialisers, which call ``write`` and
     ``flush`` only; subclasses implement ``write``."""
 
+    @abstractmethod
     def write(self, data: bytes) -> int:
-        raise NotImplementedError
+        """Take ``data``; return how many bytes were taken."""
 
-    def flush(self) -> None:
+    def flush(self) -> None:  # noqa: B027 - optional: most sinks hold nothing back
         """Nothing to flush unless a subclass says otherwise."""
 
     @property
