@@ -136,10 +136,12 @@ def create_app(settings: Settings) -> FastAPI:
         if pool is not None:
             metrics.watch_pool(pool.stats)
         metrics.watch_result_cache(result_cache)
+        publication.warm()
         try:
             yield
         finally:
             app.state.stopping = True
+            publication.close()
             if pool is not None:
                 pool.close()
             executor.close()

@@ -181,6 +181,17 @@ class QueryTimeout(ServiceError):
     title = "Query time limit exceeded"
 
 
+class NotComputedYet(ServiceError):
+    """A summary of the whole data (the dumps, the statistics) is being computed for the first
+    time since the service started; says when to ask again."""
+
+    status = 503
+    title = "Not computed yet"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail, headers={"Retry-After": str(max(retry_after, 1))})
+
+
 class WorkerProblem(ServiceError):
     """A problem a query worker process reported, carried over as its problem document."""
 

@@ -71,6 +71,10 @@ class Settings:
     # Named queries whose kind ran faster than this at the current data version run on the
     # event loop, without the hop to a worker thread (service/inline_reads.py; 0: never).
     inline_reads_below_ms: float = 10.0
+    # How long a request waits for the dumps, statistics and landing counts of the current data
+    # version before it is answered with the newest ones computed (seconds; see
+    # service/publishing/refreshing.py).
+    publishing_wait: float = 2.0
     # A remote SPARQL engine (store = sparql+http://…/sparql): where updates and Graph Store
     # reads go when not to the query URL, its credentials, its dialect, and the graph IRI that
     # stands for the default graph on engines without a real one (Virtuoso).
@@ -212,6 +216,7 @@ def _exposure_settings(get: Callable[[str], str | None]) -> dict[str, object]:
         ("SHUTDOWN_GRACE", "shutdown_grace", float),
         ("RESULT_CACHE_BYTES", "result_cache_bytes", int),
         ("INLINE_READS_BELOW_MS", "inline_reads_below_ms", float),
+        ("PUBLISHING_WAIT", "publishing_wait", float),
     )
     for name, key, kind in numbers:
         if (v := get(name)) is not None:

@@ -169,7 +169,7 @@ def catalog_graph(
             g.add(dist, f"{DCAT}compressFormat", iri(IANA + dump.format.media_type))
         g.add(dist, f"{DCAT}byteSize", typed(dump.size, "nonNegativeInteger"))
         g.add(dist, f"{DCT}license", iri(LICENCE))
-        g.add(dist, f"{DCT}modified", modified)
+        g.add(dist, f"{DCT}modified", typed(dumps.version.iso, "dateTime"))
         checksum = iri(f"{base_iri}dumps/{dump.format.name}#sha256")
         g.add(dist, f"{SPDX}checksum", checksum)
         g.typed_as(checksum, f"{SPDX}Checksum")

@@ -1,10 +1,11 @@
 """Dumps of the published graphs (Turtle, gzipped N-Triples, TriG), as files per data version.
 
 The published graphs are every named graph except the service's bookkeeping under
-`{base}graph/system/`. A dump set is rebuilt on the first request after the data version moved
-on. The triples are read from the store and serialised by pyoxigraph as they are written, into
-files hashed on the way, so that memory holds a few triples at a time, not the data set (at a
-million triples the dumps were built in memory: 1.4 GB at the peak).
+`{base}graph/system/`. A dump set is rebuilt in the background when it is first asked for after
+the data version moved on; until it is ready, the previous set is served. The triples are read
+from the store and serialised by pyoxigraph as they are written, into files hashed on the way,
+so that memory holds a few triples at a time, not the data set (at a million triples the dumps
+were built in memory: 1.4 GB at the peak).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import gzip
 import hashlib
 import shutil
 import tempfile
-import threading
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -25,6 +25,7 @@ from types import TracebackType
 import pyoxigraph as ox
 
 from service.named_queries.binding import bind_rows
+from service.publishing.refreshing import Refreshing
 from service.publishing.sparql import load, triples
 from service.publishing.version import DataVersion, Version
 from service.store.base import Store, StreamingGraphs
@@ -207,10 +208,10 @@ class _LineCounter(ByteSink):
         self._output.flush()
 
 
-class DumpCache:
-    """The dumps of the current data version, built at most once per version, as files under
-    ``directory`` (a temporary one when None): the set in use and the one before it, which a
-    response may still be sending."""
+class DumpCache(Refreshing[DumpSet]):
+    """The dumps of the newest data version built, as files under ``directory`` (a temporary
+    one when None): the newest set and the one before it, which a response may still be
+    sending. A new set is built in the background (service/publishing/refreshing.py)."""
 
     def __init__(
         self,
@@ -220,13 +221,11 @@ class DumpCache:
         directory: Path | None = None,
         build: Callable[[Store, str, Version, Path], DumpSet] = build_dumps,
     ) -> None:
+        super().__init__("dumps", version, self._build_set)
         self._store = store
         self._base_iri = base_iri
-        self._version = version
         self._build = build
-        self._lock = threading.Lock()
-        self._current: DumpSet | None = None
-        self._previous: DumpSet | None = None
+        self._kept: list[Path] = []
         if directory is None:
             self._temporary = tempfile.TemporaryDirectory(prefix="osaamiskartta-dumps-")
             directory = Path(self._temporary.name)
@@ -235,21 +234,16 @@ class DumpCache:
             directory.mkdir(parents=True)
         self._directory = directory
 
-    def get(self) -> DumpSet:
-        """The dumps for the data as it is now (built on the first request after a write)."""
-        with self._lock:
-            # Read the version before reading the data: a write during the build leaves an
-            # older version on the result, so the next request builds again.
-            version = self._version.current
-            if self._current is None or self._current.version != version:
-                building = self._directory / f"{uuid.uuid4().hex}"
-                building.mkdir()
-                try:
-                    built = self._build(self._store, self._base_iri, version, building)
-                except BaseException:
-                    shutil.rmtree(building, ignore_errors=True)
-                    raise
-                if self._previous is not None:
-                    shutil.rmtree(self._previous.dumps[0].path.parent, ignore_errors=True)
-                self._previous, self._current = self._current, built
-            return self._current
+    def _build_set(self, version: Version) -> DumpSet:
+        # One build at a time (Refreshing), so the kept directories need no lock.
+        building = self._directory / f"{uuid.uuid4().hex}"
+        building.mkdir()
+        try:
+            built = self._build(self._store, self._base_iri, version, building)
+        except BaseException:
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+        self._kept.append(building)
+        while len(self._kept) > 2:
+            shutil.rmtree(self._kept.pop(0), ignore_errors=True)
+        return built

@@ -10,6 +10,8 @@ import pyoxigraph as ox
 from service.publishing import sparql
 from service.publishing.labels import LabelSet, compact, vocabulary_labels
 from service.publishing.links import Links
+from service.publishing.refreshing import Refreshing
+from service.publishing.version import DataVersion, Version
 from service.store.base import Store
 
 
@@ -32,8 +34,17 @@ class Overview:
     by_document: tuple[Count, ...]
 
 
-def overview(store: Store, lang: str, links: Links) -> Overview:
-    """The landing page's counts (one query)."""
+@dataclass(frozen=True)
+class LandingCounts:
+    """The landing query's counts and labels at one data version, before a language is picked."""
+
+    version: Version
+    counts: dict[str, dict[str, int]]
+    labels: dict[str, LabelSet]
+
+
+def count(store: Store, version: Version) -> LandingCounts:
+    """Run the landing query (one query over every described thing)."""
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     labels: dict[str, LabelSet] = defaultdict(LabelSet)
     for row in sparql.rows(store, "landing"):
@@ -42,6 +53,19 @@ def overview(store: Store, lang: str, links: Links) -> Overview:
         if "label" in row:
             label = row["label"]
             labels[key].add(ox.Literal(label["value"], language=label.get("xml:lang") or None))
+    return LandingCounts(version, dict(counts), dict(labels))
+
+
+class LandingCountsCache(Refreshing[LandingCounts]):
+    """The counts of the newest data version computed (service/publishing/refreshing.py)."""
+
+    def __init__(self, store: Store, version: DataVersion) -> None:
+        super().__init__("landing counts", version, lambda at: count(store, at))
+
+
+def overview(counted: LandingCounts, lang: str, links: Links) -> Overview:
+    """The landing page's counts, labelled in ``lang``."""
+    counts, labels = counted.counts, counted.labels
 
     def listing(kind: str) -> tuple[Count, ...]:
         items = []

@@ -9,6 +9,7 @@ from pathlib import Path
 from service.named_queries import QueryRegistry, load_registry
 from service.publishing.dcat import Publisher
 from service.publishing.dumps import DumpCache
+from service.publishing.landing import LandingCountsCache
 from service.publishing.layout import LayoutCache
 from service.publishing.version import DataVersion, VersionObserver
 from service.publishing.void import StatisticsCache
@@ -27,6 +28,7 @@ class Publication:
     layout: LayoutCache
     dumps: DumpCache
     statistics: StatisticsCache
+    counts: LandingCountsCache
 
     @classmethod
     def create(cls, settings: Settings, store: Store) -> Publication:
@@ -44,7 +46,24 @@ class Publication:
                 Path(directory) if (directory := settings.dumps_directory) else None,
             ),
             StatisticsCache(store, settings.base_iri, version),
+            LandingCountsCache(store, version),
         )
+
+    def warm(self) -> None:
+        """Start computing the summaries of the whole data in the background, so that the first
+        readers of the landing page, the catalog, VoID and the dumps need not wait for them."""
+        for summary in (self.counts, self.statistics, self.dumps):
+            summary.refresh()
+
+    def close(self) -> None:
+        """The service stops: a summary that fails from now on is no news."""
+        for summary in (self.counts, self.statistics, self.dumps):
+            summary.close()
+
+    @property
+    def wait(self) -> float:
+        """How long a request waits for a summary of the current data version."""
+        return self.settings.publishing_wait
 
     @property
     def observers(self) -> list[WriteObserver]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import formatdate
 from functools import cached_property
+from operator import attrgetter
 from typing import Generic, TypeVar
 
 from service.writes import Write, WriteContext, WriteResult
@@ -25,10 +26,14 @@ class Version:
     boot: str
     counter: int
     timestamp: float
+    # Set on a response's version when parts of it show older data (see `shown`).
+    older: tuple[int, ...] = ()
 
     @property
     def tag(self) -> str:
         """A short token that differs between any two versions, also across restarts."""
+        if self.older:
+            return f"{self.boot}-{self.counter}+{'.'.join(map(str, self.older))}"
         return f"{self.boot}-{self.counter}"
 
     @property
@@ -41,6 +46,16 @@ class Version:
     def http_date(self) -> str:
         """The commit time as an HTTP date (seconds precision, as Last-Modified has)."""
         return formatdate(int(self.timestamp), usegmt=True)
+
+
+def shown(*versions: Version) -> Version:
+    """The version of a response built from values computed at ``versions``: the newest, with
+    the older ones' counters in its tag when they differ (a summary still being recomputed), so
+    that its ETag changes when they catch up. Such a response has no single modification time:
+    it gets no Last-Modified, and If-Modified-Since does not answer for it."""
+    newest = max(versions, key=attrgetter("counter"))
+    older = tuple(sorted({v.counter for v in versions if v.counter != newest.counter}))
+    return replace(newest, older=older) if older else newest
 
 
 class DataVersion:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from service.publishing import sparql
-from service.publishing.dumps import DumpSet, system_prefix
+from service.publishing.dumps import FORMATS as DUMP_FORMATS
+from service.publishing.dumps import system_prefix
+from service.publishing.refreshing import Refreshing
 from service.publishing.terms import DCT, VOID, Graph, iri, namespace, text, typed
 from service.publishing.version import DataVersion, Version
 from service.store.base import Store
@@ -72,26 +73,14 @@ def dataset_iri(base_iri: str) -> str:
     return f"{base_iri}dataset"
 
 
-class StatisticsCache:
-    """Statistics of the current data version, computed at most once per version."""
+class StatisticsCache(Refreshing[Statistics]):
+    """The statistics of the newest data version computed (service/publishing/refreshing.py)."""
 
     def __init__(self, store: Store, base_iri: str, version: DataVersion) -> None:
-        self._store, self._base_iri, self._version = store, base_iri, version
-        self._lock = threading.Lock()
-        self._current: Statistics | None = None
-
-    def get(self) -> Statistics:
-        """Statistics for the data as it is now."""
-        with self._lock:
-            version = self._version.current
-            if self._current is None or self._current.version != version:
-                self._current = compute_statistics(self._store, self._base_iri, version)
-            return self._current
+        super().__init__("statistics", version, lambda at: compute_statistics(store, base_iri, at))
 
 
-def void_graph(
-    stats: Statistics, dumps: DumpSet, base_iri: str, root: str, publisher: str
-) -> list[ox.Triple]:
+def void_graph(stats: Statistics, base_iri: str, root: str, publisher: str) -> list[ox.Triple]:
     """The VoID description; `root` is the service's URL (endpoint and dump links)."""
     g = Graph()
     ds = iri(dataset_iri(base_iri))
@@ -112,8 +101,8 @@ def void_graph(
     g.add(ds, f"{DCT}publisher", iri(publisher))
     g.add(ds, f"{DCT}modified", typed(stats.version.iso, "dateTime"))
     g.add(ds, f"{VOID}sparqlEndpoint", iri(f"{root}/sparql"))
-    for dump in dumps.dumps:
-        g.add(ds, f"{VOID}dataDump", iri(f"{root}/dumps/{dump.format.name}"))
+    for dump in DUMP_FORMATS:
+        g.add(ds, f"{VOID}dataDump", iri(f"{root}/dumps/{dump.name}"))
     g.add(ds, f"{VOID}uriSpace", text(entity_space(base_iri)))
     g.add(ds, f"{VOID}rootResource", iri(f"{base_iri}ontology"))
     g.add(ds, f"{VOID}triples", typed(stats.triples, "integer"))

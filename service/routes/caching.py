@@ -4,7 +4,9 @@ Every successful GET or HEAD gets an ETag (data version plus the representation'
 and language, so conneg variants differ), Last-Modified (when the data last changed) and
 Cache-Control. A matching If-None-Match, or an If-Modified-Since not older than the data,
 turns the response into 304 Not Modified. The version is read before the handler runs: a
-write during the request leaves the older version on the response, never a newer one.
+write during the request leaves the older version on the response, never a newer one. A
+handler whose response shows older data (the dumps, statistics and counts, recomputed in the
+background) says so with `show`, and its validators are that version's.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import zlib
 from email.utils import parsedate_to_datetime
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.publishing.version import DataVersion, Version
@@ -26,6 +29,14 @@ READ_CACHE_CONTROL_BYTES = READ_CACHE_CONTROL.encode()
 # The validators this middleware sets (replacing any the handler set).
 _OURS = (b"etag", b"last-modified")
 STATIC_CACHE_CONTROL = "public, max-age=3600"
+
+
+def show(request: Request, version: Version, etag: str | None = None) -> None:
+    """Say that the response shows the data at ``version`` rather than at the current one (a
+    summary still being recomputed, see service/publishing/refreshing.py), so that its
+    validators say which data it holds; ``etag`` replaces the weak tag (a strong one that a
+    file's bytes decide, which range requests can use)."""
+    request.state.shown = (version, etag)
 
 
 def etag_for(version: Version, headers: Headers) -> str:
@@ -45,7 +56,7 @@ def not_modified(request: Headers, etag: str, version: Version) -> bool:
         tags = [t.strip() for t in match.split(",")]
         weak = etag.removeprefix("W/")
         return "*" in tags or any(t.removeprefix("W/") == weak for t in tags)
-    if (since := request.get("if-modified-since")) is not None:
+    if (since := request.get("if-modified-since")) is not None and not version.older:
         try:
             return int(version.timestamp) <= parsedate_to_datetime(since).timestamp()
         except (TypeError, ValueError):
@@ -87,6 +98,8 @@ class CachingMiddleware:
             return
         version = data_version.current
         request = Headers(scope=scope)
+        # Where a handler leaves the version it shows (`show`); request.state is this dict.
+        shared = scope.setdefault("state", {})
         # After a 304 the handler's body is swallowed and one empty body message ends it.
         state = {"drop": False, "ended": False}
 
@@ -107,12 +120,14 @@ class CachingMiddleware:
                         replaced = True
                 if replaced:
                     raw = message["headers"] = [h for h in raw if h[0] not in _OURS]
-                etag = _etag(version, content_type, content_language)
+                shown, etag = shared.get("shown") or (version, None)
+                etag = etag or _etag(shown, content_type, content_language)
                 raw.append((b"etag", etag.encode("latin-1")))
-                raw.append((b"last-modified", version.http_date.encode("latin-1")))
+                if not shown.older:
+                    raw.append((b"last-modified", shown.http_date.encode("latin-1")))
                 if not cache_control:
                     raw.append((b"cache-control", READ_CACHE_CONTROL_BYTES))
-                if _conditional(scope) and not_modified(request, etag, version):
+                if _conditional(scope) and not_modified(request, etag, shown):
                     headers = MutableHeaders(scope=message)
                     state["drop"] = True
                     for name in ("content-length", "content-type", "content-disposition"):

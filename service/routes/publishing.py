@@ -3,6 +3,7 @@ the DCAT catalog, label search and the landing page. Thin: the work is in servic
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
-from service.errors import NotFound
+from service.errors import NotComputedYet, NotFound
 from service.publishing import html, landing, resource, sparql
 from service.publishing.dcat import catalog_graph
 from service.publishing.dumps import PREFIXES as DUMP_PREFIXES
@@ -20,7 +21,9 @@ from service.publishing.labels import choose_language, other_language
 from service.publishing.links import Links
 from service.publishing.ontology_docs import build_ontology_doc, ontology_rdf
 from service.publishing.site import Publication
+from service.publishing.version import shown
 from service.publishing.void import void_graph
+from service.routes.caching import show
 from service.routes.common import app_state
 from service.search.facets import facets
 from service.search.service import Searching, answer_json
@@ -130,10 +133,21 @@ def _not_found(request: Request, iri: str) -> Response:
 @router.get("/", name="landing")
 async def landing_page(request: Request) -> Response:
     """What the dataset is, its figures and where to go next."""
-    state, publication = app_state(request), _publication(request)
+    publication = _publication(request)
     lang, links = _reader(request)
-    overview = await state.executor.run(landing.overview, state.store, lang, links)
-    stats = await state.executor.run(publication.statistics.get)
+    try:
+        counted, stats = await asyncio.gather(
+            publication.counts.recent(publication.wait),
+            publication.statistics.recent(publication.wait),
+        )
+    except NotComputedYet:
+        # The first minutes after a start on a big store: the page, without its figures, and
+        # kept by nobody (it changes when they are ready, at the same data version).
+        response = _page(request, "landing.html", overview=None, stats=None)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    show(request, shown(counted.version, stats.version))
+    overview = landing.overview(counted, lang, links)
     return _page(request, "landing.html", overview=overview, stats=stats)
 
 
@@ -271,8 +285,9 @@ async def dumps_redirect() -> Response:
 @router.get("/dumps/", name="dumps_index")
 async def dumps_index(request: Request) -> Response:
     """The dump files with their sizes and SHA-256 digests (HTML or JSON)."""
-    state, publication = app_state(request), _publication(request)
-    dumps = await state.executor.run(publication.dumps.get)
+    publication = _publication(request)
+    dumps = await publication.dumps.recent(publication.wait)
+    show(request, dumps.version)
     if request.query_params.get("format") == "json" or not _wants_html(request, ()):
         root = str(request.base_url).rstrip("/")
         body = {
@@ -296,16 +311,25 @@ async def dumps_index(request: Request) -> Response:
 
 @router.get("/dumps/{name}", name="dump_file")
 async def dump_file(request: Request, name: str) -> Response:
-    """One dump file, generated from the store for the current data version."""
-    state, publication = app_state(request), _publication(request)
-    dumps = await state.executor.run(publication.dumps.get)
+    """One dump file, of the newest data version whose dumps are built.
+
+    Its ETag is strong, from the file's SHA-256, so that a download broken off can go on with
+    a range request under If-Range; Last-Modified is its data version's."""
+    publication = _publication(request)
+    dumps = await publication.dumps.recent(publication.wait)
     dump = dumps.get(name)
     if dump is None:
         raise NotFound(f"there is no dump called {name!r}; see /dumps/")
+    etag = f'"sha256-{dump.sha256[:32]}"'
+    show(request, dumps.version, etag)
     return FileResponse(
         dump.path,
         media_type=dump.format.media_type,
-        headers={"Digest": f"sha-256={dump.sha256}"},
+        headers={
+            "Digest": f"sha-256={dump.sha256}",
+            "ETag": etag,
+            "Last-Modified": dumps.version.http_date,
+        },
         filename=name,
         content_disposition_type="attachment",
     )
@@ -314,25 +338,27 @@ async def dump_file(request: Request, name: str) -> Response:
 @router.get("/.well-known/void", name="void")
 async def void(request: Request) -> Response:
     """The VoID description of the dataset (Turtle, JSON-LD, RDF/XML, N-Triples)."""
-    state, publication = app_state(request), _publication(request)
+    publication = _publication(request)
     fmt = _rdf_format(request, DOCUMENT_FORMATS)
-    stats = await state.executor.run(publication.statistics.get)
-    dumps = await state.executor.run(publication.dumps.get)
+    stats = await publication.statistics.recent(publication.wait)
+    show(request, stats.version)
     root = str(request.base_url).rstrip("/")
-    triples = void_graph(stats, dumps, publication.base_iri, root, publication.publisher.iri)
+    triples = void_graph(stats, publication.base_iri, root, publication.publisher.iri)
     return _rdf(request, _serialize(triples, fmt), fmt)
 
 
 @router.get("/catalog", name="catalog")
 async def catalog(request: Request) -> Response:
     """The DCAT-AP 3.0.1 catalog (Turtle, JSON-LD, RDF/XML, N-Triples)."""
-    state, publication = app_state(request), _publication(request)
+    publication = _publication(request)
     fmt = _rdf_format(request, DOCUMENT_FORMATS)
-    stats = await state.executor.run(publication.statistics.get)
-    dumps = await state.executor.run(publication.dumps.get)
-    overview = await state.executor.run(
-        landing.overview, state.store, "fi", Links(publication.base_iri)
+    stats, dumps, counted = await asyncio.gather(
+        publication.statistics.recent(publication.wait),
+        publication.dumps.recent(publication.wait),
+        publication.counts.recent(publication.wait),
     )
+    show(request, shown(stats.version, dumps.version, counted.version))
+    overview = landing.overview(counted, "fi", Links(publication.base_iri))
     region_space = f"{publication.base_iri}id/region/"
     regions = tuple(c.iri for c in overview.by_region if c.iri.startswith(region_space))
     root = str(request.base_url).rstrip("/")
