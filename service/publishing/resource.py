@@ -12,7 +12,7 @@ from service.publishing import sparql
 from service.publishing.labels import LABEL_PROPERTIES, LabelSet, compact, vocabulary_labels
 from service.publishing.layout import Group, PropertyLayout
 from service.publishing.links import Links
-from service.store.base import QueryResult, Store
+from service.store.base import Store
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -67,9 +67,13 @@ class ResourcePage:
     sources: tuple[Value, ...]
 
 
-def describe(store: Store, iri: str) -> QueryResult:
-    """The resource's description (CONSTRUCT); RDF clients get it serialised by the engine."""
-    return sparql.run(store, "describe", resource=ox.NamedNode(iri))
+def describe(store: Store, iri: str) -> list[ox.Triple]:
+    """The resource's description: its triples, the links to it and its neighbours' labels
+    (empty when the graph does not mention it). Two queries: see describe_labels.rq."""
+    resource = ox.NamedNode(iri)
+    own = sparql.triples(sparql.run(store, "describe", resource=resource))
+    labels = sparql.triples(sparql.run(store, "describe_labels", resource=resource))
+    return list(dict.fromkeys(own + labels))
 
 
 def exists(store: Store, iri: str) -> bool:

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from service.errors import NotComputedYet, NotFound
-from service.publishing import html, landing, resource, sparql
+from service.publishing import html, landing, resource
 from service.publishing.dcat import catalog_graph
 from service.publishing.dumps import PREFIXES as DUMP_PREFIXES
 from service.publishing.labels import choose_language, other_language
@@ -173,11 +173,7 @@ async def resource_document(request: Request, path: str) -> Response:
         node = ox.NamedNode(iri)
     except ValueError:
         return _not_found(request, iri)
-    # One call: a pyoxigraph result must be read on the thread that made it (pyo3 aborts the
-    # process when an "unsendable" result is touched from another thread).
-    triples = await state.executor.run(
-        lambda: sparql.triples(resource.describe(state.store, node.value))
-    )
+    triples = await state.executor.run(resource.describe, state.store, node.value)
     if not triples:
         return _not_found(request, iri)
     if fmt is not None:
