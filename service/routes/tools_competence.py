@@ -25,9 +25,11 @@ async def search_page(request: Request) -> Response:
     state, r = app_state(request), reader(request)
     chosen_competence = request.query_params.get("competence", "")
     chosen_region = request.query_params.get("region", "")
-    results = await state.executor.run(
-        competence.search, state.store, chosen_competence, chosen_region, r.lang
-    )
+    results = None  # nothing chosen: the form, not the whole country's offers
+    if chosen_competence.strip() or chosen_region.strip():
+        results = await state.executor.run(
+            competence.search, state.store, chosen_competence, chosen_region, r.lang
+        )
     return page(
         request,
         "competence_search.html",
@@ -120,7 +122,7 @@ async def edit_entry(request: Request, slug: str, kind: str, local: str) -> Resp
 
 @router.get("/api/tools/competence/search")
 async def api_search(request: Request) -> Response:
-    """Who offers `competence` (IRI) in `region` (IRI); either may be left out."""
+    """Who offers `competence` (IRI) in `region` (IRI); either may be left out, not both."""
     state, r = app_state(request), reader(request)
     results = await state.executor.run(
         competence.search,

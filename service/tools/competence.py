@@ -159,15 +159,16 @@ def regions(store: Store, language: str) -> list[tuple[str, str]]:
 
 
 def search(store: Store, competence: str, region: str, language: str) -> list[dict[str, str]]:
-    """Who offers `competence` in `region` (either may be empty for any)."""
+    """Who offers `competence` in `region`; either may be empty for any, not both (the whole
+    country's offers are a dump, not an answer: 141,000 rows at a million triples)."""
     values: dict[str, ox.NamedNode | ox.Literal] = {"lang": sparql.lang(language)}
-    for name, value in (("wantCompetence", competence), ("wantRegion", region)):
+    for name, value in (("competence", competence), ("region", region)):
         if value.strip():
-            try:
-                values[name] = ox.NamedNode(value.strip())
-            except ValueError as exc:
-                raise ParameterProblem(name, "an IRI is required") from exc
-    return sparql.rows(store, "competence_search", **values)
+            values[name] = _iri(value, name)
+    if len(values) == 1:
+        raise ParameterProblem("competence", "choose a competence, a region or both")
+    query = "competence_search_in_region" if "region" in values else "competence_search"
+    return sparql.rows(store, query, **values)
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,22 @@ def test_entries_are_grouped_and_found_by_competence_and_region(
         params={"competence": ID + "competence/hitsaus", "region": REGION + "varsinais-suomi"},
     ).json()["results"]
     assert elsewhere == []
+    anywhere = client.get(
+        "/api/tools/competence/search", params={"competence": ID + "competence/hitsaus"}
+    ).json()["results"]
+    assert {(x["offer"], x["region"]) for x in anywhere} == {
+        (ID + "offer/ysao-hitsauspaja", REGION + "pohjois-savo"),
+        (ID + "project/hitsauksen-kehittamishanke", REGION + "pohjois-savo"),
+    }
+    in_region = client.get(
+        "/api/tools/competence/search", params={"region": REGION + "pohjois-savo"}
+    ).json()["results"]
+    assert {x["offer"] for x in anywhere} <= {x["offer"] for x in in_region}
+    assert all(x["region"] == REGION + "pohjois-savo" for x in in_region)
+    everything = client.get("/api/tools/competence/search")
+    assert everything.status_code == 400 and everything.json()["parameter"] == "competence"
+    form = client.get("/tools/competence")
+    assert form.status_code == 200 and "Valitse osaaminen, maakunta tai molemmat." in form.text
     page = client.get(
         "/tools/competence",
         params={"competence": ID + "competence/hitsaus", "region": REGION + "pohjois-savo"},
