@@ -173,16 +173,16 @@ async def resource_document(request: Request, path: str) -> Response:
         node = ox.NamedNode(iri)
     except ValueError:
         return _not_found(request, iri)
-    triples = await state.executor.run(resource.describe, state.store, node.value)
-    if not triples:
+    description = await state.executor.run(resource.describe, state.store, node.value)
+    if not description.triples:
         return _not_found(request, iri)
     if fmt is not None:
-        body = await state.executor.run(_serialize, triples, fmt)
+        body = await state.executor.run(_serialize, description.triples, fmt)
         location = f"/doc/{path}?format={fmt.short_names[0]}"
         return _rdf(request, body, fmt, **{"Content-Location": location})
     lang, links = _reader(request)
     layout = await state.executor.run(publication.layout.get)
-    page = resource.build_page(triples, iri, lang, layout, links)
+    page = resource.build_page(description, iri, lang, layout, links)
     shown = sum(len(r.values) for r in page.incoming)
     return _page(
         request,

@@ -104,6 +104,43 @@ def test_browser_gets_a_page_with_labels_groups_incoming_links_and_sources(
         assert f'href="/doc/network/jory?format={fmt}"' in page
 
 
+def test_a_hub_shows_and_serves_at_most_200_links_to_it_per_property(published: Service) -> None:
+    refers = "https://example.org/refersTo"
+    body = "\n".join(
+        f"<https://example.org/hub/{i}> <{refers}> <{JORY}> ;\n"
+        f'  <http://www.w3.org/2004/02/skos/core#prefLabel> "Viittaaja {i}"@fi .'
+        for i in range(260)
+    )
+    put = httpx.put(
+        f"{published.url}/data",
+        params={"graph": "https://example.org/hub-test"},
+        content=body.encode(),
+        headers={**published.auth, "Content-Type": "text/turtle"},
+    )
+    assert put.status_code in (201, 204), put.text
+    try:
+        turtle = httpx.get(f"{published.url}/doc/network/jory", headers={"Accept": "text/turtle"})
+        graph = Graph().parse(data=turtle.text, format="turtle")
+        linking = set(graph.subjects(URIRef(refers), JORY))
+        assert len(linking) == 200
+        assert all((s, SKOS.prefLabel, None) in graph for s in linking)  # each with its label
+        assert (JORY, SKOS.prefLabel, Literal("JORY (johtoryhmä)", lang="fi")) in graph
+        page = httpx.get(f"{published.url}/doc/network/jory", headers={"Accept": BROWSER}).text
+        assert page.count(">Viittaaja ") == 200
+        links_to_jory = count(
+            published,
+            f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p <{JORY}> FILTER(!isBlank(?s)) }}",
+        )
+        assert links_to_jory > 260
+        assert f"Näytetään {200 + links_to_jory - 260} / {links_to_jory}." in page
+    finally:
+        httpx.delete(
+            f"{published.url}/data",
+            params={"graph": "https://example.org/hub-test"},
+            headers=published.auth,
+        )
+
+
 def test_page_language_follows_accept_language_and_the_switch(published: Service) -> None:
     english = httpx.get(
         f"{published.url}/doc/network/jory",
