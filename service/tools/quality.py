@@ -193,21 +193,21 @@ def parse_date(text: str) -> str:
 
 def organisation_label(store: Store, ids: Ids, slug: str, language: str) -> tuple[str, str]:
     """The organisation's IRI and label; NotFound when the graph has no such organisation."""
-    iri = ids.instance("organisation", slug).value
-    for row in sparql.rows(store, "organisations", lang=sparql.lang(language)):
-        if row["organisation"] == iri:
-            return iri, row.get("label", slug)
-    raise NotFound(f"the graph has no organisation <{iri}>")
+    iri = ids.instance("organisation", slug)
+    for row in sparql.rows(store, "organisation", organisation=iri, lang=sparql.lang(language)):
+        return iri.value, row.get("label", slug)
+    raise NotFound(f"the graph has no organisation <{iri.value}>")
 
 
 def organisations(store: Store, ids: Ids, language: str) -> list[tuple[str, str]]:
-    """(slug, label) of every organisation with an IRI under the base."""
+    """(slug, label) of every organisation with an IRI under the base, by label. Sorted here:
+    pyoxigraph's ORDER BY took 3 of the 10 s for the 38,538 organisations at 10M triples."""
     found = []
     for row in sparql.rows(store, "organisations", lang=sparql.lang(language)):
         slug = ids.slug_of(row["organisation"], "organisation")
         if slug:
             found.append((slug, row.get("label", slug)))
-    return found
+    return sorted(found, key=lambda org: (org[1].casefold(), org[0]))
 
 
 def dates(store: Store, ids: Ids, slug: str) -> tuple[str, list[str]]:
