@@ -122,16 +122,17 @@ async def edit_entry(request: Request, slug: str, kind: str, local: str) -> Resp
 
 @router.get("/api/tools/competence/search")
 async def api_search(request: Request) -> Response:
-    """Who offers `competence` (IRI) in `region` (IRI); either may be left out, not both."""
+    """Who offers `competence` (IRI) in `region` (IRI); either may be left out, not both. At
+    most 1,000 rows, sorted; ``complete`` is false when there were more."""
     state, r = app_state(request), reader(request)
-    results = await state.executor.run(
+    found = await state.executor.run(
         competence.search,
         state.store,
         request.query_params.get("competence", ""),
         request.query_params.get("region", ""),
         r.lang,
     )
-    return JSONResponse({"results": results})
+    return JSONResponse({"results": found.rows, "complete": found.complete})
 
 
 @router.get("/api/tools/competence/{slug}")

@@ -158,7 +158,20 @@ def regions(store: Store, language: str) -> list[tuple[str, str]]:
     ]
 
 
-def search(store: Store, competence: str, region: str, language: str) -> list[dict[str, str]]:
+# The most rows a search answers (the queries' LIMIT is one more).
+MAX_SEARCH_ROWS = 1000
+
+
+@dataclass(frozen=True)
+class Found:
+    """A search's rows, by competence, region, provider and offer; ``complete`` is False when
+    there were more than MAX_SEARCH_ROWS (then these are some of them, not the first)."""
+
+    rows: list[dict[str, str]]
+    complete: bool
+
+
+def search(store: Store, competence: str, region: str, language: str) -> Found:
     """Who offers `competence` in `region`; either may be empty for any, not both (the whole
     country's offers are a dump, not an answer: 141,000 rows at a million triples)."""
     values: dict[str, ox.NamedNode | ox.Literal] = {"lang": sparql.lang(language)}
@@ -168,7 +181,14 @@ def search(store: Store, competence: str, region: str, language: str) -> list[di
     if len(values) == 1:
         raise ParameterProblem("competence", "choose a competence, a region or both")
     query = "competence_search_in_region" if "region" in values else "competence_search"
-    return sparql.rows(store, query, **values)
+    rows = sparql.rows(store, query, **values)
+    shown = sorted(rows[:MAX_SEARCH_ROWS], key=_search_order)
+    return Found(shown, len(rows) <= MAX_SEARCH_ROWS)
+
+
+def _search_order(row: dict[str, str]) -> tuple[str, ...]:
+    keys = ("competenceLabel", "regionLabel", "providerLabel", "offerLabel", "offer", "provider")
+    return tuple(row.get(key, "").casefold() for key in keys)
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "provider": "Tarjoaja",
         "search_results": "Tulokset",
         "choose_to_search": "Valitse osaaminen, maakunta tai molemmat.",
+        "search_cut": "Tuloksia on yli {shown}; tässä niistä {shown}. Rajaa hakua valitsemalla "
+        "sekä osaaminen että maakunta.",
         "institutions": "Oppilaitokset ja organisaatiot",
         "Degree": "Tutkinnot",
         "Training": "Koulutukset",
@@ -236,6 +238,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "provider": "Provider",
         "search_results": "Results",
         "choose_to_search": "Choose a competence, a region or both.",
+        "search_cut": "There are more than {shown} results; here are {shown} of them. Choose "
+        "both a competence and a region to narrow the search.",
         "institutions": "Institutions and organisations",
         "Degree": "Degrees",
         "Training": "Trainings",
