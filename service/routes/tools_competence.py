@@ -35,7 +35,7 @@ async def search_page(request: Request) -> Response:
         "competence_search.html",
         organisations=await load(request, quality.organisations),
         competences=await state.executor.run(competence.competences, state.store, r.lang),
-        regions=await state.executor.run(competence.regions, state.store, r.lang),
+        regions=await load(request, competence.regions),
         results=results,
         chosen_competence=chosen_competence,
         chosen_region=chosen_region,

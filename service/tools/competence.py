@@ -150,11 +150,12 @@ def competences(store: Store, language: str) -> list[tuple[str, str]]:
     ]
 
 
-def regions(store: Store, language: str) -> list[tuple[str, str]]:
-    """(IRI, label) of the regions organisations are in."""
+def regions(store: Store, ids: Ids, language: str) -> list[tuple[str, str]]:
+    """(IRI, label) of the regions of Finland (the region scheme's concepts)."""
+    scheme = ids.instance("scheme", "maakunnat")
     return [
         (r["region"], r.get("label", r["region"]))
-        for r in sparql.rows(store, "regions", lang=sparql.lang(language))
+        for r in sparql.rows(store, "regions", scheme=scheme, lang=sparql.lang(language))
     ]
 
 
