@@ -21,6 +21,7 @@ from bench import charts
 from bench import gate as gate_bench
 from bench import http as http_bench
 from bench import load as load_bench
+from bench import pages as pages_bench
 from bench import queries as query_bench
 from bench.common import ROOT, WORK, machine, size_label, synth_file, table
 
@@ -113,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     gate_sizes = _sizes(args.gate_sizes)
     WORK.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    needed = set(sizes) if parts & {"load", "queries", "http"} else set()
+    needed = set(sizes) if parts & {"load", "queries", "http", "pages"} else set()
     needed |= set(gate_sizes) if "gate" in parts else set()
     check_disk(needed, parts)
     files = {n: synth_file(n) for n in sorted(needed)}
@@ -247,6 +248,29 @@ def main(argv: list[str] | None = None) -> int:
             )
             + "\n"
             + "\n".join(sections),
+        )
+
+    if "pages" in parts:
+        text = pages_bench.run([(n, files[n], store(n)) for n in sizes], args.times)
+        write(
+            "pages",
+            header(
+                "Pages at national scale",
+                "Every kind of page a reader, a harvester or a tool user reaches, on the service's "
+                "loaded store with its default settings, one request at a time on loopback: a "
+                "warm-up, then the median (min–max) of the repetitions. The resource pages "
+                "include the hubs of each size (the sector, provider and competence with the "
+                "most links). A page shows a bounded part of the data, so the last column, "
+                "its time at the largest size over the smallest, should stay near 1; a page "
+                "that grows with the data reads more of it than it shows. The service is "
+                "measured once the summaries it computes at start-up (landing counts, VoID "
+                "statistics, dumps) are ready; the second table is the first request to each "
+                "summary's page after a write, which is answered with the summaries of before "
+                "the write while the new ones are computed in the background.",
+                settings,
+            )
+            + "\n"
+            + text,
         )
 
     if "gate" in parts:
