@@ -53,7 +53,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         default=100_000,
         help="largest size rdflib-endpoint is asked to hold in memory",
     )
-    p.add_argument("--parts", default="load,queries,http,gate")
+    p.add_argument("--parts", default="load,queries,http,gate,pages")
     p.add_argument("--times", type=int, default=7, help="timed repetitions per measurement")
     p.add_argument("--load-times", type=int, default=3, help="repetitions of each load")
     p.add_argument(
