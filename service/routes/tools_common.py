@@ -15,8 +15,9 @@ from fastapi.responses import HTMLResponse
 from service.errors import BadRequest, Forbidden
 from service.publishing.labels import choose_language, other_language
 from service.publishing.links import Links
+from service.publishing.version import VersionedMemo
 from service.routes.common import app_state, read_body
-from service.tools import html
+from service.tools import html, quality
 from service.tools.forms import FormErrors
 from service.tools.records import Ids
 from service.tools.session import COOKIE, authorize_tools, session_token
@@ -63,6 +64,25 @@ def load(request: Request, query: Callable[..., T], *args: object) -> Awaitable[
     """`query(store, ids, *args, language)` off the event loop, in the reader's language."""
     state = app_state(request)
     return state.executor.run(query, state.store, ids(request), *args, reader(request).lang)
+
+
+async def organisations(request: Request) -> list[tuple[str, str]]:
+    """(slug, label) of every organisation in the reader's language, asked of the store once
+    per data version (38,538 organisations at 10M triples took 2 s on every index page)."""
+    memo: VersionedMemo[str, list[tuple[str, str]]] | None = getattr(
+        request.app.state, "organisation_lists", None
+    )
+    if memo is None:
+        memo = request.app.state.organisation_lists = VersionedMemo(
+            request.app.state.publication.version, size=2
+        )
+    language = reader(request).lang
+    found = memo.get(language)
+    if found is None:
+        at = memo.now()
+        found = await load(request, quality.organisations)
+        memo.put(language, found, at)
+    return found
 
 
 def logged_in(request: Request) -> bool:

@@ -10,9 +10,19 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from service.errors import PhaseRequirementsMissing, ShapeViolation
-from service.routes.tools_common import FRESH, Shown, first, firsts, ids, json_object, load, page
+from service.routes.tools_common import (
+    FRESH,
+    Shown,
+    first,
+    firsts,
+    ids,
+    json_object,
+    load,
+    organisations,
+    page,
+)
 from service.routes.tools_submit import posted_form, save_json, submit_form, write_through
-from service.tools import forums, quality
+from service.tools import forums
 from service.tools.forms import FormErrors, errors_from_report, on_field
 from service.writes import WriteResult
 
@@ -33,7 +43,7 @@ async def _overview_page(request: Request, shown: Shown = FRESH) -> Response:
 
 async def _forum_page(request: Request, slug: str, shown: Shown = FRESH) -> Response:
     forum = await load(request, forums.load_forum, slug)
-    orgs = await load(request, quality.organisations)
+    orgs = await organisations(request)
     return page(
         request,
         "forum.html",

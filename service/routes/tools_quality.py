@@ -11,7 +11,17 @@ from fastapi.responses import JSONResponse, RedirectResponse
 
 from service.errors import BadRequest, ParameterProblem
 from service.routes.common import app_state, read_body
-from service.routes.tools_common import FRESH, Shown, first, firsts, ids, load, page, reader
+from service.routes.tools_common import (
+    FRESH,
+    Shown,
+    first,
+    firsts,
+    ids,
+    load,
+    organisations,
+    page,
+    reader,
+)
 from service.routes.tools_submit import posted_form, save_json, submit_form, write_through
 from service.tools import quality
 from service.tools.forms import FieldMap, FormErrors
@@ -37,7 +47,7 @@ async def choose(request: Request) -> Response:
     chosen = request.query_params.get("organisation", "")
     typed_date = request.query_params.get("date", "")
     errors = FormErrors()
-    orgs = await load(request, quality.organisations)
+    orgs = await organisations(request)
     if chosen and typed_date:
         try:
             day = quality.parse_date(typed_date)
