@@ -52,6 +52,18 @@ class Service:
             timeout=timeout,
         )
 
+    def put_graph(
+        self, graph: str, body: bytes, media_type: str = "application/n-triples"
+    ) -> httpx.Response:
+        """PUT ``body`` as the graph ``graph`` through the Graph Store with the write token."""
+        return httpx.put(
+            f"{self.url}/data",
+            params={"graph": graph},
+            content=body,
+            headers={"Content-Type": media_type, **self.auth},
+            timeout=120,
+        )
+
     def stop(self) -> None:
         """Stop the process (gracefully, so a disk store is flushed)."""
         if self.process.poll() is None:

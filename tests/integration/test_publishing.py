@@ -111,12 +111,7 @@ def test_a_hub_shows_and_serves_at_most_200_links_to_it_per_property(published: 
         f'  <http://www.w3.org/2004/02/skos/core#prefLabel> "Viittaaja {i}"@fi .'
         for i in range(260)
     )
-    put = httpx.put(
-        f"{published.url}/data",
-        params={"graph": "https://example.org/hub-test"},
-        content=body.encode(),
-        headers={**published.auth, "Content-Type": "text/turtle"},
-    )
+    put = published.put_graph("https://example.org/hub-test", body.encode(), "text/turtle")
     assert put.status_code in (201, 204), put.text
     try:
         turtle = httpx.get(f"{published.url}/doc/network/jory", headers={"Accept": "text/turtle"})
@@ -315,11 +310,10 @@ def test_conditional_get_answers_304_and_a_write_changes_the_etag(published: Ser
     assert turtle.status_code == 200  # another representation, another ETag
     dumps_etag = httpx.get(f"{published.url}/dumps/osaamiskartta.ttl").headers["etag"]
 
-    put = httpx.put(
-        f"{published.url}/data",
-        params={"graph": "https://example.org/publishing-test"},
-        content=b'<https://example.org/a> <https://example.org/b> "c" .',
-        headers={**published.auth, "Content-Type": "text/turtle"},
+    put = published.put_graph(
+        "https://example.org/publishing-test",
+        b'<https://example.org/a> <https://example.org/b> "c" .',
+        "text/turtle",
     )
     assert put.status_code in (201, 204)
     after = httpx.get(url, headers={"Accept": BROWSER, "If-None-Match": etag})

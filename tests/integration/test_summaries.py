@@ -90,13 +90,7 @@ def test_after_a_write_the_previous_dumps_are_served_until_the_new_ones_are_buil
     body = "\n".join(
         f'<https://example.org/s{i}> <https://example.org/p> "arvo {i}" .' for i in range(TRIPLES)
     )
-    put = httpx.put(
-        f"{impatient.url}/data",
-        params={"graph": "https://example.org/summaries-test"},
-        content=body.encode(),
-        headers={**impatient.auth, "Content-Type": "application/n-triples"},
-        timeout=120,
-    )
+    put = impatient.put_graph("https://example.org/summaries-test", body.encode())
     assert put.status_code in (201, 204), put.text
     # The first reader after the write sets the build going and gets the dumps built before.
     stale = httpx.get(f"{impatient.url}/dumps/", headers={"Accept": "application/json"})
@@ -127,11 +121,9 @@ def checksums(catalog: str) -> set[str]:
 
 def test_void_comes_to_count_a_write(impatient: Service) -> None:
     before = current(impatient, "/.well-known/void")
-    put = httpx.put(
-        f"{impatient.url}/data",
-        params={"graph": "https://example.org/summaries-void"},
-        content=b'<https://example.org/x> <https://example.org/p> "x" .',
-        headers={**impatient.auth, "Content-Type": "application/n-triples"},
+    put = impatient.put_graph(
+        "https://example.org/summaries-void",
+        b'<https://example.org/x> <https://example.org/p> "x" .',
     )
     assert put.status_code in (201, 204)
     after = changed(impatient, "/.well-known/void", before)
