@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import threading
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -52,19 +50,11 @@ class Publication:
         )
 
     def warm(self) -> None:
-        """Compute the summaries of the whole data in the background, so that the first readers
-        of the landing page, the catalog, VoID and the dumps need not wait for them; one after
-        another, because their peaks of memory add up (at 10M triples the statistics alone
-        take 5 GB)."""
-
-        def one_by_one() -> None:
-            for summary in (self.counts, self.statistics, self.dumps):
-                computing = summary.refresh()
-                if computing is not None:
-                    with contextlib.suppress(Exception):  # logged by Refreshing; readers retry
-                        computing.result()
-
-        threading.Thread(target=one_by_one, name="warm-summaries", daemon=True).start()
+        """Start computing the summaries of the whole data in the background (one at a time,
+        see service/publishing/refreshing.py), so that the first readers of the landing page,
+        the catalog, VoID and the dumps need not wait for them."""
+        for summary in (self.counts, self.statistics, self.dumps):
+            summary.refresh()
 
     def close(self) -> None:
         """The service stops: a summary that fails from now on is no news."""
