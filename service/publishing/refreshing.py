@@ -96,6 +96,7 @@ class Refreshing(Generic[T]):
     def _run(self, version: Version, future: Future[T]) -> None:
         try:
             with _ONE_PASS:
+                began = time.monotonic()  # after waiting for another value's pass
                 value = self._compute(version)
         except BaseException as error:
             # After close the store may be gone under a computation: that is no failure.
@@ -108,7 +109,7 @@ class Refreshing(Generic[T]):
             return
         with self._lock:
             self._latest = value
-            self._duration = time.monotonic() - self._started
+            self._duration = time.monotonic() - began
             self._running = self._running_for = None
             if self._again:
                 self._again = False
@@ -161,7 +162,8 @@ class Refreshing(Generic[T]):
         return FIRST_RETRY_AFTER if math.isinf(left) else max(1, math.ceil(left))
 
     def get(self) -> T:
-        """The current version's value, however long it takes (the command line, tests)."""
+        """The current version's value, however long it takes (for a caller that cannot make do
+        with an older one)."""
         while True:
             with self._lock:
                 future = self._ensure()
