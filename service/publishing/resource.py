@@ -21,8 +21,6 @@ DEFINITIONS = (f"{SKOS}definition", "http://purl.org/dc/terms/description")
 SOURCE = "http://purl.org/dc/terms/source"
 ALT_LABEL = f"{SKOS}altLabel"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-# Links to a resource shown and served per property; incoming.rq's LIMIT is the same number.
-MAX_INCOMING = 200
 
 
 @dataclass(frozen=True)
@@ -72,14 +70,14 @@ class ResourcePage:
 @dataclass(frozen=True)
 class Description:
     """A resource's triples for its page and its RDF document, and how many resources link to
-    it by each property (of which at most MAX_INCOMING each are among the triples)."""
+    it by each property (of which at most 200 each, incoming.rq's LIMIT, are among the triples)."""
 
     triples: list[ox.Triple]
     incoming: dict[str, int]
 
 
 def describe(store: Store, iri: str) -> Description:
-    """The resource's own triples, its blank-node values one level deep, at most MAX_INCOMING
+    """The resource's own triples, its blank-node values one level deep, at most 200
     links to it by each property, and the labels of every IRI these mention (empty when the
     graph does not mention the resource). Queries of their own, each bound to what it needs:
     as one, with every incoming link and its label, a hub of the national graph took 40 s."""
@@ -228,7 +226,7 @@ def build_page(
     )
     incoming_rows = _rows([t for ts in incoming.values() for t in ts], lambda t: t.subject)
     total = sum(description.incoming.values())
-    capped = tuple(Row(r.predicate, r.label, r.values[:MAX_INCOMING]) for r in incoming_rows)
+    capped = tuple(incoming_rows)  # at most 200 a property already (incoming.rq)
     sources = tuple(sorted((value(t.object) for t in outgoing.get(SOURCE, [])), key=_sort_key))
     types = tuple(sorted((value(ox.NamedNode(c)) for c in classes), key=_sort_key))
     return ResourcePage(iri, label, types, definition, alt, sections, capped, total, sources)
