@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from service.errors import NotComputedYet
 from service.publishing.version import DataVersion, Version
@@ -28,9 +28,15 @@ log = logging.getLogger(__name__)
 
 # Retry-After for a value never computed before, whose duration is unknown (seconds).
 FIRST_RETRY_AFTER = 10
-# One pass over the whole data at a time in the process: their memory peaks add up (at 10M
-# triples the statistics alone take 5 GB; the three at once reached 8.9 GB).
-_ONE_PASS = threading.Lock()
+
+
+class _OnePass:
+    """One pass over the whole data at a time in the process: their memory peaks add up (at
+    10M triples the statistics alone take 5 GB; the three at once reached 8.9 GB). ``holder``
+    is the value whose computation has the turn, for the estimates of those waiting for it."""
+
+    lock = threading.Lock()
+    holder: Refreshing[Any] | None = None
 
 
 class Versioned(Protocol):
@@ -58,7 +64,7 @@ class Refreshing(Generic[T]):
         self._running: Future[T] | None = None
         self._running_for: Version | None = None
         self._again = False
-        self._started = 0.0
+        self._began: float | None = None  # when the running computation got its turn
         self._duration: float | None = None
         self._closed = False
 
@@ -86,7 +92,7 @@ class Refreshing(Generic[T]):
             return self._running
         future: Future[T] = Future()
         future.set_running_or_notify_cancel()  # a waiter that gives up cannot cancel it
-        self._running, self._running_for, self._started = future, current, time.monotonic()
+        self._running, self._running_for, self._began = future, current, None
         thread = threading.Thread(
             target=self._run, args=(current, future), name=f"refresh-{self.name}", daemon=True
         )
@@ -95,9 +101,15 @@ class Refreshing(Generic[T]):
 
     def _run(self, version: Version, future: Future[T]) -> None:
         try:
-            with _ONE_PASS:
+            with _OnePass.lock:
                 began = time.monotonic()  # after waiting for another value's pass
-                value = self._compute(version)
+                with self._lock:
+                    self._began = began
+                _OnePass.holder = self
+                try:
+                    value = self._compute(version)
+                finally:
+                    _OnePass.holder = None
         except BaseException as error:
             # After close the store may be gone under a computation: that is no failure.
             report = log.debug if self._closed else log.exception
@@ -150,12 +162,17 @@ class Refreshing(Generic[T]):
         return latest
 
     def _time_left(self) -> float:
-        """How long the running computation should still take, judged by the last one."""
+        """How long the running computation should still take, judged by the last one; while
+        it waits for another value's pass, that pass's time left comes first."""
         if self._running is None:
             return 0.0
         if self._duration is None:
             return math.inf
-        return self._duration - (time.monotonic() - self._started)
+        if self._began is not None:
+            return self._duration - (time.monotonic() - self._began)
+        holder = _OnePass.holder
+        ahead = 0.0 if holder is None or holder is self else holder._time_left()
+        return ahead + self._duration
 
     def _retry_after(self) -> int:
         left = self._time_left()

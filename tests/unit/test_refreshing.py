@@ -231,3 +231,38 @@ def test_readers_do_not_wait_for_a_computation_that_took_longer_last_time(
     assert asyncio.run(asyncio.wait_for(summary.recent(5), 1)) is first
     gate.set()
     assert summary.get().number == 1
+
+
+def test_readers_do_not_wait_for_a_short_computation_queued_behind_a_long_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = Clock()
+    monkeypatch.setattr(refreshing, "time", clock)
+    version = DataVersion()
+    gate = threading.Event()
+
+    def long(at: Version) -> Summary:
+        if at.counter:
+            assert gate.wait(10)
+        clock.now += 100  # the dumps at national scale
+        return Summary(at, at.counter)
+
+    def short(at: Version) -> Summary:
+        clock.now += 1  # the landing page's counts
+        return Summary(at, at.counter)
+
+    dumps_like = Refreshing("dumps", version, long)
+    counts = Refreshing("counts", version, short)
+    dumps_like.get()
+    first = counts.get()
+    version.bump()
+    dumps_like.refresh()
+    while refreshing._OnePass.holder is not dumps_like:  # its pass has begun
+        threading.Event().wait(0.001)
+    # The counts' own second would fit a 5 s wait; the 100 s pass ahead of it does not.
+    assert asyncio.run(asyncio.wait_for(counts.recent(5), 1)) is first
+    gate.set()
+    assert counts.get().number == 1
+    # With no pass ahead, a reader waits for the short computation again.
+    version.bump()
+    assert asyncio.run(asyncio.wait_for(counts.recent(5), 2)).number == 2
