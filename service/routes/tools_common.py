@@ -18,6 +18,7 @@ from service.publishing.links import Links
 from service.publishing.version import VersionedMemo
 from service.routes.common import app_state, read_body
 from service.tools import html, quality
+from service.tools.choice import Choice, narrow
 from service.tools.forms import FormErrors
 from service.tools.records import Ids
 from service.tools.session import COOKIE, authorize_tools, session_token
@@ -83,6 +84,12 @@ async def organisations(request: Request) -> list[tuple[str, str]]:
         found = await load(request, quality.organisations)
         memo.put(language, found, at)
     return found
+
+
+async def organisation_choice(request: Request, keep: str = "") -> Choice:
+    """The organisations a page offers to choose from: those whose name holds the request's
+    ``find`` text, at most ``choice.SHOWN``, with the already chosen ``keep`` (a slug)."""
+    return narrow(await organisations(request), request.query_params.get("find", ""), keep)
 
 
 def logged_in(request: Request) -> bool:

@@ -11,7 +11,16 @@ from fastapi.responses import JSONResponse
 
 from service.errors import BadRequest
 from service.routes.common import app_state, read_body
-from service.routes.tools_common import FRESH, Shown, first, ids, load, organisations, page, reader
+from service.routes.tools_common import (
+    FRESH,
+    Shown,
+    first,
+    ids,
+    load,
+    organisation_choice,
+    page,
+    reader,
+)
 from service.routes.tools_submit import posted_form, save_json, submit_form, write_through
 from service.tools import competence, forums
 from service.writes import WriteResult
@@ -33,7 +42,7 @@ async def search_page(request: Request) -> Response:
     return page(
         request,
         "competence_search.html",
-        organisations=await organisations(request),
+        choice=await organisation_choice(request),
         competences=await state.executor.run(competence.competences, state.store, r.lang),
         regions=await load(request, competence.regions),
         results=results,

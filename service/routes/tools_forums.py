@@ -18,7 +18,7 @@ from service.routes.tools_common import (
     ids,
     json_object,
     load,
-    organisations,
+    organisation_choice,
     page,
 )
 from service.routes.tools_submit import posted_form, save_json, submit_form, write_through
@@ -43,13 +43,14 @@ async def _overview_page(request: Request, shown: Shown = FRESH) -> Response:
 
 async def _forum_page(request: Request, slug: str, shown: Shown = FRESH) -> Response:
     forum = await load(request, forums.load_forum, slug)
-    orgs = await organisations(request)
+    typed = str(shown.typed.get("organisation", ""))
+    keep = ids(request).slug_of(typed, "organisation") if typed else None
     return page(
         request,
         "forum.html",
         form=shown,
         forum=forum,
-        organisations=orgs,
+        choice=await organisation_choice(request, keep or ""),
         kinds=forums.OUTPUT_KINDS,
     )
 

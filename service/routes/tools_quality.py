@@ -18,6 +18,7 @@ from service.routes.tools_common import (
     firsts,
     ids,
     load,
+    organisation_choice,
     organisations,
     page,
     reader,
@@ -48,6 +49,7 @@ async def choose(request: Request) -> Response:
     typed_date = request.query_params.get("date", "")
     errors = FormErrors()
     orgs = await organisations(request)
+    known = any(slug == chosen for slug, _ in orgs)
     if chosen and typed_date:
         try:
             day = quality.parse_date(typed_date)
@@ -56,17 +58,17 @@ async def choose(request: Request) -> Response:
                 "date", "Päivä muodossa VVVV-KK-PP." if r.lang == "fi" else "A date as YYYY-MM-DD."
             )
         else:
-            if any(slug == chosen for slug, _ in orgs):
+            if known:
                 return RedirectResponse(r.links.with_lang(f"/tools/quality/{chosen}/{day}"), 303)
             errors.add("organisation", TEXTS[r.lang]["organisation"] + "?")
     assessments: list[str] = []
-    if any(slug == chosen for slug, _ in orgs):
+    if known:
         _, assessments = await state.executor.run(quality.dates, state.store, ids(request), chosen)
     return page(
         request,
         "quality_choose.html",
         422 if errors else 200,
-        organisations=orgs,
+        choice=await organisation_choice(request, chosen if known else ""),
         chosen=chosen,
         typed_date=typed_date,
         errors=errors,

@@ -82,6 +82,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "organisation_hint": "Nimetyille jäsenille jäsenorganisaatio, toimintasuunnitelmalle "
         "toimenpiteen vastuutoimija.",
         "no_forums": "Toimialafoorumeita ei ole vielä kirjattu.",
+        "find_organisation": "Etsi organisaatiota nimen osalla",
+        "find": "Etsi",
+        "organisations_shown": "Näkyvissä {shown} organisaatiota {matching} hakuun sopivasta "
+        "(kaikkiaan {total}).",
         "strategy": "Strategioiden yhteensopivuus",
         "strategy_intro": "Kolmen politiikkatason tavoitteet puuna tukisuhteineen (ok:supports): "
         "EU, kansallinen ja maakunnallinen. Maakunnallisten tavoitteiden alla toimenpiteet ja "
@@ -213,6 +217,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "organisation_hint": "For appointed members the member organisation, for an action plan "
         "the actor responsible for its measure.",
         "no_forums": "No sector forums have been recorded yet.",
+        "find_organisation": "Find an organisation by part of its name",
+        "find": "Find",
+        "organisations_shown": "Showing {shown} organisations of the {matching} that match "
+        "({total} in all).",
         "strategy": "Strategy alignment",
         "strategy_intro": "The goals of the three policy levels as a tree of their supports links "
         "(ok:supports): EU, national and regional. Under the regional goals their measures and "
