@@ -10,6 +10,7 @@ from pathlib import Path
 import pyoxigraph
 import yaml
 
+from service.named_queries.narrowing import Narrowing, NarrowingError, choose, parse_narrowing
 from service.named_queries.params import Parameter, ParameterProblem, Term
 from service.sparql.functions import stand_ins
 
@@ -54,6 +55,13 @@ class NamedQuery:
     columns: tuple[str, ...] = ()
     source: Path | None = field(default=None, compare=False)
     search: SearchBinding | None = None
+    narrowing: tuple[Narrowing, ...] = ()
+
+    def sparql_for(self, terms: Mapping[str, Term]) -> str:
+        """The text to evaluate for these parameter values: narrowed to start from the first
+        given parameter that has a narrowing (service/named_queries/narrowing.py)."""
+        chosen = choose(self.narrowing, terms)
+        return self.sparql if chosen is None else chosen.text
 
     @property
     def text(self) -> str:
@@ -122,6 +130,10 @@ def parse_named_query(text: str, name: str, source: Path | None = None) -> Named
         raise QueryDefinitionError(f"{name}: the SPARQL does not parse: {exc}") from exc
     assert isinstance(empty_answer, pyoxigraph.QuerySolutions)
     search = _search_binding(name, header.get("search"), parameters, text)
+    try:
+        narrowing = parse_narrowing(header.get("narrowing"), parameters, text)
+    except NarrowingError as exc:
+        raise QueryDefinitionError(f"{name}: {exc}") from exc
     return NamedQuery(
         name=name,
         title={str(k): str(v) for k, v in title.items()},
@@ -133,6 +145,7 @@ def parse_named_query(text: str, name: str, source: Path | None = None) -> Named
         columns=tuple(variable.value for variable in empty_answer.variables),
         source=source,
         search=search,
+        narrowing=narrowing,
     )
 
 

@@ -142,7 +142,7 @@ def query_text(
 ) -> str:
     """The text ``execute`` evaluates: the parameters bound (and the search binding's variable
     to its ``candidates``), one row more than the page."""
-    text = bind(query.sparql, terms)
+    text = bind(query.sparql_for(terms), terms)
     if candidates is not None and query.search is not None:
         text = bind_rows(text, query.search.variable, candidates)
     if query.form == "SELECT":
