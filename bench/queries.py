@@ -11,7 +11,9 @@ the service's extension functions: the same quads (the inferred graph the servic
 at start-up included) and the same full-text index, so only the service's own work differs.
 
 Parameters: each query's required parameters get their documented example, the rest are
-left open (so the list queries answer their first page of 100 over the whole store).
+left open (so the list queries answer their first page of 100 over the whole store). A query
+with a narrowing (a filter the engine starts from when given) gets a row more per narrowed
+filter, given its example: `institution-offers (region)` is one region's entries.
 
 The service keeps rendered answers until the next write (the answer cache), so a request asked
 again is not evaluated again. The main columns are measured with the cache off
@@ -27,6 +29,7 @@ import http.client
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -49,6 +52,30 @@ from service.named_queries.runner import Page, query_text
 from service.search import TEXT_SCORE, SearchIndex, TextScore
 from service.settings import Settings
 from service.sparql.functions import stand_ins
+
+
+@dataclass(frozen=True)
+class Case:
+    """One row of the table: a named query asked with these parameters."""
+
+    name: str
+    query: NamedQuery
+    params: dict[str, str]
+
+
+def _cases(registry: list[NamedQuery]) -> list[Case]:
+    """Each query with its required parameters, and a query with a narrowing once more per
+    narrowed filter, given its example (the lists' usual use: one region's, one sector's)."""
+    cases = []
+    for query in registry:
+        params = _params(query)
+        cases.append(Case(query.name, query, params))
+        for narrowing in query.narrowing:
+            parameter = query.parameter(narrowing.parameter)
+            if parameter is not None and parameter.example:
+                given = {**params, parameter.name: parameter.example}
+                cases.append(Case(f"{query.name} ({parameter.name})", query, given))
+    return cases
 
 
 def _params(query: NamedQuery) -> dict[str, str]:
@@ -158,7 +185,7 @@ def _verdict(service: Stats, engine: Stats) -> str:
 
 def run(size: int, synth: Path, store: Path, times: int) -> tuple[str, list]:
     """The table for one size, and (name, service median, engine median) for the chart."""
-    registry = sorted(load_registry(ROOT / "queries"), key=lambda q: q.name)
+    cases = _cases(sorted(load_registry(ROOT / "queries"), key=lambda q: q.name))
     port = free_port()
     command, env = service_command(store, synth, port, NO_ANSWER_CACHE)
     measured: dict[str, tuple[Stats, Stats]] = {}
@@ -172,15 +199,12 @@ def run(size: int, synth: Path, store: Path, times: int) -> tuple[str, list]:
         index = SearchIndex.read_only(Settings(store=str(store)).search_index_location)
         score = TextScore(index)
         functions = {**stand_ins(), TEXT_SCORE: score}
-        for query in registry:
-            params = _params(query)
-            text = _engine_text(query, params, score)
-            if query.name in _seen:
-                before, seconds = _seen[query.name]
+        for case in cases:
+            text = _engine_text(case.query, case.params, score)
+            if case.name in _seen:
+                before, seconds = _seen[case.name]
                 if seconds * size / before > SKIP_AFTER:
-                    skipped[query.name] = (
-                        f"– (engine alone {seconds:.1f} s at {size_label(before)})"
-                    )
+                    skipped[case.name] = f"– (engine alone {seconds:.1f} s at {size_label(before)})"
                     continue
 
             def in_engine(text: str = text) -> None:
@@ -192,34 +216,32 @@ def run(size: int, synth: Path, store: Path, times: int) -> tuple[str, list]:
             # first (warm-up) request.
             connection.close()
             engine_stats, service_stats, first = _paired(
-                in_engine, lambda q=query, p=params: _ask(connection, q, p), times
+                in_engine, lambda c=case: _ask(connection, c.query, c.params), times
             )
-            _seen[query.name] = (size, first)
-            engines[query.name] = in_engine
-            measured[query.name] = (service_stats, engine_stats)
+            _seen[case.name] = (size, first)
+            engines[case.name] = in_engine
+            measured[case.name] = (service_stats, engine_stats)
             print(
-                f"query {size_label(size)} {query.name}: {service_stats.ms()} vs "
+                f"query {size_label(size)} {case.name}: {service_stats.ms()} vs "
                 f"{engine_stats.ms()} ms",
                 file=sys.stderr,
             )
         connection.close()
     # The engine's store and index stay open (read-only) for the second service's turns.
-    inline_off = _inline_off(size, synth, store, times, registry, measured, engines)
+    inline_off = _inline_off(size, synth, store, times, cases, measured, engines)
     index.close()
-    repeated = _answer_cache_on(
-        size, synth, store, times, [q for q in registry if q.name in measured]
-    )
+    repeated = _answer_cache_on(size, synth, store, times, [c for c in cases if c.name in measured])
     rows, chart = [], []
-    for query in registry:
-        if query.name in skipped:
-            rows.append((query.name, "not run", "not run", "–", "–", skipped[query.name], "–", "–"))
+    for case in cases:
+        if case.name in skipped:
+            rows.append((case.name, "not run", "not run", "–", "–", skipped[case.name], "–", "–"))
             continue
-        service_stats, engine_stats = measured[query.name]
+        service_stats, engine_stats = measured[case.name]
         overhead = (service_stats.median - engine_stats.median) * 1e3
-        off_pair = inline_off.get(query.name)
+        off_pair = inline_off.get(case.name)
         rows.append(
             (
-                query.name,
+                case.name,
                 service_stats.ms(),
                 engine_stats.ms(),
                 f"{service_stats.median / engine_stats.median:.2f}×",
@@ -231,13 +253,13 @@ def run(size: int, synth: Path, store: Path, times: int) -> tuple[str, list]:
                     else "–"
                 ),
                 (
-                    f"{repeated[query.name].ms()}, {_verdict(repeated[query.name], engine_stats)}"
-                    if query.name in repeated
+                    f"{repeated[case.name].ms()}, {_verdict(repeated[case.name], engine_stats)}"
+                    if case.name in repeated
                     else "–"
                 ),
             )
         )
-        chart.append((query.name, service_stats.median, engine_stats.median))
+        chart.append((case.name, service_stats.median, engine_stats.median))
     head = (
         "named query",
         "service, ms",
@@ -256,13 +278,13 @@ def _inline_off(
     synth: Path,
     store: Path,
     times: int,
-    registry: list[NamedQuery],
+    cases: list[Case],
     measured: dict[str, tuple[Stats, Stats]],
     engines: dict[str, Callable[[], None]],
 ) -> dict[str, tuple[Stats, Stats]]:
     """The queries under CHEAP on the engine, asked of a service with its inline reads off, in
     turns with the engine again: (engine, service) per query."""
-    cheap = [q for q in registry if q.name in measured and measured[q.name][1].median < CHEAP]
+    cheap = [c for c in cases if c.name in measured and measured[c.name][1].median < CHEAP]
     if not cheap or not _inline_setting():
         return {}
     port = free_port()
@@ -273,18 +295,17 @@ def _inline_off(
     with server(command, f"http://127.0.0.1:{port}/health", env):
         settle()
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
-        for query in cheap:
-            params = _params(query)
+        for case in cheap:
             engine_stats, service_stats, _ = _paired(
-                engines[query.name], lambda q=query, p=params: _ask(connection, q, p), times
+                engines[case.name], lambda c=case: _ask(connection, c.query, c.params), times
             )
-            found[query.name] = (engine_stats, service_stats)
+            found[case.name] = (engine_stats, service_stats)
         connection.close()
     return found
 
 
 def _answer_cache_on(
-    size: int, synth: Path, store: Path, times: int, queries: list[NamedQuery]
+    size: int, synth: Path, store: Path, times: int, cases: list[Case]
 ) -> dict[str, Stats]:
     """Each query asked of a service with the default settings: once (evaluated), then
     ``times`` more (answered from the answer cache)."""
@@ -294,13 +315,12 @@ def _answer_cache_on(
     with server(command, f"http://127.0.0.1:{port}/health", env):
         settle()
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
-        for query in queries:
-            params = _params(query)
+        for case in cases:
             connection.close()  # a fresh connection, as in the main measurement
-            found[query.name] = repeat(lambda q=query, p=params: _ask(connection, q, p), times)
+            found[case.name] = repeat(lambda c=case: _ask(connection, c.query, c.params), times)
             print(
-                f"query {size_label(size)} {query.name} (answer cache on): "
-                f"{found[query.name].ms()} ms",
+                f"query {size_label(size)} {case.name} (answer cache on): "
+                f"{found[case.name].ms()} ms",
                 file=sys.stderr,
             )
         connection.close()
