@@ -14,6 +14,7 @@ from service.routes.common import app_state, read_body
 from service.routes.tools_common import (
     FRESH,
     Shown,
+    competence_choice,
     first,
     ids,
     load,
@@ -43,7 +44,7 @@ async def search_page(request: Request) -> Response:
         request,
         "competence_search.html",
         choice=await organisation_choice(request),
-        competences=await state.executor.run(competence.competences, state.store, r.lang),
+        competences=await competence_choice(request, (chosen_competence.strip(),)),
         regions=await load(request, competence.regions),
         results=results,
         chosen_competence=chosen_competence,
@@ -57,8 +58,11 @@ async def _map_page(
     shown: Shown = FRESH,
     editing: competence.Entry | None = None,
 ) -> Response:
-    state, r = app_state(request), reader(request)
     found = await load(request, competence.load_map, slug)
+    typed = shown.typed.get("competences")
+    chosen = list(editing.competences) if editing else []
+    if isinstance(typed, list):
+        chosen += [str(value) for value in typed]
     return page(
         request,
         "competence_map.html",
@@ -66,7 +70,7 @@ async def _map_page(
         map=found,
         kinds=competence.KINDS,
         sectors=await load(request, forums.sectors),
-        competences=await state.executor.run(competence.competences, state.store, r.lang),
+        competences=await competence_choice(request, chosen),
         editing=editing,
     )
 

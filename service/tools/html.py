@@ -86,6 +86,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "find": "Etsi",
         "organisations_shown": "Näkyvissä {shown} organisaatiota {matching} hakuun sopivasta "
         "(kaikkiaan {total}).",
+        "find_competence": "Etsi osaamista nimen osalla",
+        "competences_shown": "Näkyvissä {shown} osaamista {matching} hakuun sopivasta "
+        "(kaikkiaan {total}).",
         "strategy": "Strategioiden yhteensopivuus",
         "strategy_intro": "Kolmen politiikkatason tavoitteet puuna tukisuhteineen (ok:supports): "
         "EU, kansallinen ja maakunnallinen. Maakunnallisten tavoitteiden alla toimenpiteet ja "
@@ -220,6 +223,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "find_organisation": "Find an organisation by part of its name",
         "find": "Find",
         "organisations_shown": "Showing {shown} organisations of the {matching} that match "
+        "({total} in all).",
+        "find_competence": "Find a competence by part of its name",
+        "competences_shown": "Showing {shown} competences of the {matching} that match "
         "({total} in all).",
         "strategy": "Strategy alignment",
         "strategy_intro": "The goals of the three policy levels as a tree of their supports links "

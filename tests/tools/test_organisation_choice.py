@@ -1,5 +1,5 @@
-"""Tool pages that offer a choice of organisation stay small when there are many: a field for
-part of a name, and at most SHOWN of the organisations that match."""
+"""Tool pages that offer a choice of organisation or of competence stay small when there are
+many: a field for part of a name, and at most SHOWN of those that match."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from service.tools.choice import SHOWN
-from tests.conftest import Service
+from tests.conftest import TOKEN, Service
 from tests.tools.conftest import ID
 
 GRAPH = "https://example.org/many-organisations"
@@ -46,11 +46,9 @@ def options(page: str, select: str) -> list[str]:
     return re.findall(r'<option value="([^"]*)"', found.group(0))
 
 
-def shown_note(page: str) -> tuple[int, int, int]:
+def shown_note(page: str, what: str = "organisaatiota") -> tuple[int, int, int]:
     """(shown, matching, total) from the finder's status line (Finnish)."""
-    found = re.search(
-        r"Näkyvissä (\d+) organisaatiota (\d+) hakuun sopivasta \(kaikkiaan (\d+)\)", page
-    )
+    found = re.search(rf"Näkyvissä (\d+) {what} (\d+) hakuun sopivasta \(kaikkiaan (\d+)\)", page)
     assert found, page
     return int(found[1]), int(found[2]), int(found[3])
 
@@ -117,3 +115,97 @@ def test_a_short_list_offers_no_search(tools_service: Service) -> None:
     page = httpx.get(f"{tools_service.url}/tools/quality")
     assert page.status_code == 200 and 'name="find"' not in page.text
     assert len(options(page.text, "organisation")) < SHOWN
+
+
+COMPETENCES = "https://example.org/many-competences"
+
+
+def competence(i: int) -> str:
+    return f"{ID}competence/testiosaaminen-{i:03}"
+
+
+@pytest.fixture
+def many_competences(tools_service: Service) -> Iterator[Service]:
+    """The tools' service with MANY more competences, removed again after the test."""
+    body = "\n".join(
+        f"<{competence(i)}> a <https://w3id.org/osaamiskartta/ontology#Competence>, "
+        "<http://www.w3.org/2004/02/skos/core#Concept> ; "
+        f'<http://www.w3.org/2004/02/skos/core#prefLabel> "Testiosaaminen {i:03}"@fi .'
+        for i in range(MANY)
+    )
+    put = tools_service.put_graph(COMPETENCES, body.encode(), "text/turtle")
+    assert put.status_code in (201, 204), put.text
+    try:
+        yield tools_service
+    finally:
+        gone = httpx.delete(
+            f"{tools_service.url}/data", params={"graph": COMPETENCES}, headers=tools_service.auth
+        )
+        assert gone.status_code == 204, gone.text
+
+
+def checkboxes(page: str) -> list[str]:
+    """The values of the map form's competence checkboxes, and which are checked."""
+    return re.findall(r'name="competences" value="([^"]*)"', page)
+
+
+def test_the_competence_search_lists_at_most_shown_competences_and_finds_them(
+    many_competences: Service,
+) -> None:
+    url = f"{many_competences.url}/tools/competence"
+    whole = httpx.get(url)
+    assert whole.status_code == 200
+    assert len(options(whole.text, "competence")) == SHOWN + 1  # and "any"
+    shown, matching, total = shown_note(whole.text, "osaamista")
+    assert shown == SHOWN and matching == total and total >= MANY
+    assert 'name="find_competence"' in whole.text
+
+    found = httpx.get(url, params={"find_competence": "TESTIOSAAMINEN 12", "find": "sakky"})
+    assert options(found.text, "competence") == [""] + [competence(i) for i in range(120, 130)]
+    assert shown_note(found.text, "osaamista") == (10, 10, total)
+    # Each finder carries the other's text, so narrowing one list keeps the other narrowed.
+    assert '<input type="hidden" name="find_competence" value="TESTIOSAAMINEN 12">' in found.text
+    assert '<input type="hidden" name="find" value="sakky">' in found.text
+    # A text that is only in the IRIs finds nothing: competences are found by name.
+    assert options(httpx.get(url, params={"find_competence": "w3id"}).text, "competence") == [""]
+
+    # The competence searched for stays listed and selected, and the search runs.
+    kept = httpx.get(
+        url, params={"find_competence": "testiosaaminen 00", "competence": competence(249)}
+    )
+    assert kept.status_code == 200
+    assert options(kept.text, "competence")[1] == competence(249)
+    assert f'<option value="{competence(249)}" selected>' in kept.text
+    assert "search-results" not in kept.text  # nobody offers it
+    english = httpx.get(url, params={"lang": "en", "find_competence": "249"})
+    assert f"Showing 1 competences of the 1 that match ({total} in all)." in english.text
+
+
+def test_the_map_form_lists_at_most_shown_competences_and_keeps_the_chosen(
+    many_competences: Service,
+) -> None:
+    url = f"{many_competences.url}/tools/competence/sakky"
+    whole = httpx.get(url)
+    assert whole.status_code == 200
+    assert len(checkboxes(whole.text)) == SHOWN
+    found = httpx.get(url, params={"find_competence": "testiosaaminen 24"})
+    assert checkboxes(found.text) == [competence(i) for i in range(240, 250)]
+    assert 'action="/tools/competence/sakky#entry-form"' in found.text
+    assert 'action="/tools/competence/sakky/entries?find_competence=testiosaaminen+24"' in (
+        found.text
+    )
+
+    # A refused entry comes back with its chosen competences listed and checked, whatever the
+    # text; nothing is written.
+    with httpx.Client(base_url=many_competences.url, timeout=30.0) as browser:
+        login = browser.post("/tools/login", data={"token": TOKEN, "next": "/tools/"})
+        assert login.status_code == 303
+        refused = browser.post(
+            "/tools/competence/sakky/entries",
+            params={"find_competence": "testiosaaminen 00"},
+            data={"kind": "koulutus", "label_fi": "", "competences": competence(249)},
+        )
+    assert refused.status_code == 422, refused.text
+    listed = checkboxes(refused.text)
+    assert listed[0] == competence(249) and listed[1:] == [competence(i) for i in range(10)]
+    assert f'value="{competence(249)}" checked' in refused.text

@@ -30,7 +30,31 @@ def test_part_of_a_name_matches_in_any_case_and_the_slug_too() -> None:
 
 def test_the_chosen_organisation_stays_listed_when_the_cut_would_drop_it() -> None:
     last = MANY[-1]
-    choice = narrow(MANY, "", keep=last[0])
+    choice = narrow(MANY, "", keep=(last[0],))
     assert choice.shown[0] == last and len(choice.shown) == SHOWN
-    assert narrow(MANY, "", keep=MANY[1][0]).shown == MANY[:SHOWN]  # already listed: in place
-    assert narrow(MANY, "", keep="no-such").shown == MANY[:SHOWN]
+    assert narrow(MANY, "", keep=(MANY[1][0],)).shown == MANY[:SHOWN]  # already listed: in place
+    assert narrow(MANY, "", keep=("no-such",)).shown == MANY[:SHOWN]
+
+
+def test_several_chosen_stay_listed_before_the_matches() -> None:
+    chosen = (MANY[-1][0], MANY[5][0], MANY[-2][0])
+    choice = narrow(MANY, "testiopisto 00", keep=chosen)
+    # The ones the text leaves out first, in the list's order; one it matches stays in place.
+    assert choice.shown == [MANY[-2], MANY[-1], *MANY[:10]]
+    assert choice.matching == 10  # the kept ones are listed, not counted as matching
+
+
+def test_more_chosen_than_shown_are_all_listed_and_no_match_is_added() -> None:
+    chosen = tuple(key for key, _ in MANY[::-1][: SHOWN + 5])
+    shown = narrow(MANY, "testiopisto 00", keep=chosen).shown
+    assert len(shown) == SHOWN + 5 and set(shown) == {p for p in MANY if p[0] in chosen}
+
+
+def test_a_choice_keyed_by_iri_matches_its_label_only() -> None:
+    competences = [
+        ("https://example.org/id/competence/hitsaus", "Hitsaus"),
+        ("https://example.org/id/competence/x", "Kokkaus"),
+    ]
+    assert narrow(competences, "example", match_key=False).shown == []
+    assert narrow(competences, "HITS", match_key=False).shown == competences[:1]
+    assert narrow(competences, "example").shown == competences
