@@ -230,6 +230,22 @@ def test_institution_offers_lists_each_entry_once_when_two_graphs_state_its_regi
     assert {row["regionLabel"] for row in rows} == {"Pohjois-Savo"}
 
 
+def test_institution_offers_lists_the_entry_of_an_organisation_without_a_region_once() -> None:
+    # EU-Edu has no region (dct:spatial); its entry has no region in the answer, not each one.
+    store = _store(ROOT / "ontology", ROOT / "data", ROOT / "tests/fixtures/queries")
+    offer = (
+        f"<{ID}offer/euedu-testikoulutus> a <https://w3id.org/osaamiskartta/ontology#Training> ; "
+        f"<http://schema.org/provider> <{ID}organisation/euedu> ; "
+        '<http://www.w3.org/2004/02/skos/core#prefLabel> "Testikoulutus"@fi .'
+    )
+    store.apply([GraphChange("urn:test:no-region", parse_triples(offer.encode(), TURTLE))])
+    rows = [row for row in _asker(store)("institution-offers") if "euedu" in row["item"]]
+    assert [(row.get("institutionRegion"), row.get("regionLabel")) for row in rows] == [
+        (None, None)
+    ]
+    assert len(_asker(store)("institution-offers")) == 3
+
+
 def test_training_products_that_develop_a_competence(with_user_data: Ask) -> None:
     rows = with_user_data(
         "training-products-by-competence", competence=ID + "competence/testi-robotiikka"
