@@ -169,7 +169,7 @@ class Refreshing(Generic[T]):
         if self._duration is None:
             return math.inf
         if self._began is not None:
-            return self._duration - (time.monotonic() - self._began)
+            return max(0.0, self._duration - (time.monotonic() - self._began))
         holder = _OnePass.holder
         ahead = 0.0 if holder is None or holder is self else holder._time_left()
         return ahead + self._duration

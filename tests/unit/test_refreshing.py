@@ -261,6 +261,9 @@ def test_readers_do_not_wait_for_a_short_computation_queued_behind_a_long_one(
         threading.Event().wait(0.001)
     # The counts' own second would fit a 5 s wait; the 100 s pass ahead of it does not.
     assert asyncio.run(asyncio.wait_for(counts.recent(5), 1)) is first
+    # A pass ahead that overran its last time is counted as ending now, not as time owed back.
+    clock.now += 150
+    assert counts._time_left() == 1.0
     gate.set()
     assert counts.get().number == 1
     # With no pass ahead, a reader waits for the short computation again.
