@@ -33,10 +33,10 @@ router = APIRouter(tags=["tools"])
 async def search_page(request: Request) -> Response:
     """Institutions, and who offers competence X in region R."""
     state, r = app_state(request), reader(request)
-    chosen_competence = request.query_params.get("competence", "")
-    chosen_region = request.query_params.get("region", "")
+    chosen_competence = request.query_params.get("competence", "").strip()
+    chosen_region = request.query_params.get("region", "").strip()
     results = None  # nothing chosen: the form, not the whole country's offers
-    if chosen_competence.strip() or chosen_region.strip():
+    if chosen_competence or chosen_region:
         results = await state.executor.run(
             competence.search, state.store, chosen_competence, chosen_region, r.lang
         )
@@ -44,7 +44,7 @@ async def search_page(request: Request) -> Response:
         request,
         "competence_search.html",
         choice=await organisation_choice(request),
-        competences=await competence_choice(request, (chosen_competence.strip(),)),
+        competences=await competence_choice(request, (chosen_competence,)),
         regions=await load(request, competence.regions),
         results=results,
         chosen_competence=chosen_competence,

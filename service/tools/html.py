@@ -84,11 +84,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_forums": "Toimialafoorumeita ei ole vielä kirjattu.",
         "find_organisation": "Etsi organisaatiota nimen osalla",
         "find": "Etsi",
-        "organisations_shown": "Näkyvissä {shown} organisaatiota {matching} hakuun sopivasta "
-        "(kaikkiaan {total}).",
+        "organisations_shown": "Organisaatioita näkyvissä {shown}, hakuun sopivia {matching}, "
+        "kaikkiaan {total}.",
         "find_competence": "Etsi osaamista nimen osalla",
-        "competences_shown": "Näkyvissä {shown} osaamista {matching} hakuun sopivasta "
-        "(kaikkiaan {total}).",
+        "competences_shown": "Osaamisia näkyvissä {shown}, hakuun sopivia {matching}, "
+        "kaikkiaan {total}.",
         "strategy": "Strategioiden yhteensopivuus",
         "strategy_intro": "Kolmen politiikkatason tavoitteet puuna tukisuhteineen (ok:supports): "
         "EU, kansallinen ja maakunnallinen. Maakunnallisten tavoitteiden alla toimenpiteet ja "
@@ -222,11 +222,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_forums": "No sector forums have been recorded yet.",
         "find_organisation": "Find an organisation by part of its name",
         "find": "Find",
-        "organisations_shown": "Showing {shown} organisations of the {matching} that match "
-        "({total} in all).",
+        "organisations_shown": "Organisations shown: {shown}; matching: {matching}; "
+        "in all: {total}.",
         "find_competence": "Find a competence by part of its name",
-        "competences_shown": "Showing {shown} competences of the {matching} that match "
-        "({total} in all).",
+        "competences_shown": "Competences shown: {shown}; matching: {matching}; in all: {total}.",
         "strategy": "Strategy alignment",
         "strategy_intro": "The goals of the three policy levels as a tree of their supports links "
         "(ok:supports): EU, national and regional. Under the regional goals their measures and "

@@ -62,9 +62,9 @@ def options(page: str, select: str) -> list[str]:
     return re.findall(r'<option value="([^"]*)"', found.group(0))
 
 
-def shown_note(page: str, what: str = "organisaatiota") -> tuple[int, int, int]:
+def shown_note(page: str, what: str = "Organisaatioita") -> tuple[int, int, int]:
     """(shown, matching, total) from the finder's status line (Finnish)."""
-    found = re.search(rf"Näkyvissä (\d+) {what} (\d+) hakuun sopivasta \(kaikkiaan (\d+)\)", page)
+    found = re.search(rf"{what} näkyvissä (\d+), hakuun sopivia (\d+), kaikkiaan (\d+)\.", page)
     assert found, page
     return int(found[1]), int(found[2]), int(found[3])
 
@@ -94,7 +94,7 @@ def test_the_quality_tool_lists_at_most_shown_and_finds_by_part_of_a_name(
     assert '<option value="testiopisto-249" selected>' in kept.text
 
     english = httpx.get(f"{many.url}/tools/quality", params={"lang": "en", "find": "249"})
-    assert f"Showing 1 organisations of the 1 that match ({total} in all)." in english.text
+    assert f"Organisations shown: 1; matching: 1; in all: {total}." in english.text
 
 
 def test_the_competence_tool_and_a_forum_narrow_their_lists_too(many: Service) -> None:
@@ -125,6 +125,10 @@ def test_the_competence_tool_and_a_forum_narrow_their_lists_too(many: Service) -
         f"{ID}organisation/testiopisto-{i:03}" for i in range(100)
     ]
     assert 'action="/tools/forums/organisaatiohaun-foorumi#add-output"' in forum.text
+    # The output form carries the text, so a refused output comes back with the same list.
+    assert 'action="/tools/forums/organisaatiohaun-foorumi/outputs?find=Testiopisto+0"' in (
+        forum.text
+    )
 
 
 def test_a_short_list_offers_no_search(tools_service: Service) -> None:
@@ -166,13 +170,13 @@ def test_the_competence_search_lists_at_most_shown_competences_and_finds_them(
     whole = httpx.get(url)
     assert whole.status_code == 200
     assert len(options(whole.text, "competence")) == SHOWN + 1  # and "any"
-    shown, matching, total = shown_note(whole.text, "osaamista")
+    shown, matching, total = shown_note(whole.text, "Osaamisia")
     assert shown == SHOWN and matching == total and total >= MANY
     assert 'name="find_competence"' in whole.text
 
     found = httpx.get(url, params={"find_competence": "TESTIOSAAMINEN 12", "find": "sakky"})
     assert options(found.text, "competence") == [""] + [competence(i) for i in range(120, 130)]
-    assert shown_note(found.text, "osaamista") == (10, 10, total)
+    assert shown_note(found.text, "Osaamisia") == (10, 10, total)
     # Each finder carries the other's text, so narrowing one list keeps the other narrowed.
     assert '<input type="hidden" name="find_competence" value="TESTIOSAAMINEN 12">' in found.text
     assert '<input type="hidden" name="find" value="sakky">' in found.text
@@ -188,7 +192,10 @@ def test_the_competence_search_lists_at_most_shown_competences_and_finds_them(
     assert f'<option value="{competence(249)}" selected>' in kept.text
     assert "<p>Ei osumia.</p>" in kept.text  # the search ran: nobody offers it
     english = httpx.get(url, params={"lang": "en", "find_competence": "249"})
-    assert f"Showing 1 competences of the 1 that match ({total} in all)." in english.text
+    assert f"Competences shown: 1; matching: 1; in all: {total}." in english.text
+    # The one searched for is shown though the text matches nothing.
+    kept_only = httpx.get(url, params={"find_competence": "ei mitään", "competence": competence(7)})
+    assert shown_note(kept_only.text, "Osaamisia") == (1, 0, total)
 
 
 def test_the_map_form_lists_at_most_shown_competences_and_keeps_the_chosen(
