@@ -27,7 +27,8 @@ from service.named_queries.binding import where_position
 from service.named_queries.params import Parameter, Term
 from service.sparql.functions import stand_ins
 
-_DISTINCT = re.compile(r"^\s*SELECT\s+DISTINCT\b", re.IGNORECASE | re.MULTILINE)
+_COMMENT_LINE = re.compile(r"^\s*#.*$", re.MULTILINE)
+_FIRST_SELECT = re.compile(r"\bSELECT(\s+DISTINCT\b)?", re.IGNORECASE)
 
 
 class NarrowingError(ValueError):
@@ -52,7 +53,8 @@ def parse_narrowing(
         return ()
     if not isinstance(spec, dict) or not spec:
         raise NarrowingError('narrowing is {PARAMETER: "?s :p ?o .", ...}')
-    if not _DISTINCT.search(text):
+    outer = _FIRST_SELECT.search(_COMMENT_LINE.sub("", text))
+    if outer is None or not outer.group(1):  # the query's own SELECT, not a sub-select's
         raise NarrowingError("a query with narrowing must be SELECT DISTINCT")
     declared = {p.name for p in parameters}
     found = []

@@ -128,3 +128,18 @@ def test_a_narrowing_that_cannot_be_used_is_refused_when_the_queries_load(
     text = f"{HEADER}{narrowing}{select} ?s WHERE {{ ?s ?p ?region }}\n"
     with pytest.raises(QueryDefinitionError, match=re.escape(problem)):
         parse_named_query(text, "test")
+
+
+def test_a_distinct_sub_select_or_comment_does_not_make_the_query_distinct() -> None:
+    text = (
+        f'{HEADER}#+ narrowing: {{region: "?s ?p ?region ."}}\n'
+        "# SELECT DISTINCT, said in a comment\n"
+        "SELECT ?s WHERE {\n"
+        "  {\n"
+        "    SELECT DISTINCT ?s ?p ?region WHERE { ?s ?p ?region }\n"
+        "  }\n"
+        "}\n"
+    )
+    with pytest.raises(QueryDefinitionError, match="SELECT DISTINCT"):
+        parse_named_query(text, "test")
+    assert parse_named_query(text.replace("SELECT ?s", "SELECT DISTINCT ?s"), "test").narrowing
