@@ -279,6 +279,47 @@ def test_quality_answers_show_the_latest_answer_and_what_is_unanswered(with_user
     assert {row["areaLabel"] for row in rows} == {"Asiakkaan aktivoiminen"}
 
 
+def _with(extra: str) -> Ask:
+    """The documents and the user data, and the Turtle ``extra`` (with the prefixes ok:, dqv:,
+    dct:, xsd:) in a graph of its own."""
+    store = _store(ROOT / "ontology", ROOT / "data", ROOT / "tests/fixtures/queries")
+    prefixes = (
+        "@prefix ok: <https://w3id.org/osaamiskartta/ontology#> .\n"
+        "@prefix dqv: <http://www.w3.org/ns/dqv#> .\n"
+        "@prefix dct: <http://purl.org/dc/terms/> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+    )
+    triples = parse_triples((prefixes + extra).encode(), TURTLE)
+    store.apply([GraphChange("urn:test:extra", triples)])
+    return _asker(store)
+
+
+def test_quality_answers_show_one_of_two_answers_given_on_the_same_day() -> None:
+    ask = _with(
+        f"<{ID}answer/toinen-samana-paivana> a ok:IndicatorAnswer ; "
+        f"dqv:isMeasurementOf <{ID}quality-indicator/ohjaus-edistaa-asiakkaan-voimaantumista-1> ; "
+        f"dqv:computedOn <{ID}organisation/savonia-amk> ; "
+        'dqv:value 1 ; dct:date "2025-01-15"^^xsd:date .'
+    )
+    rows = ask("quality-answers", organisation=ID + "organisation/savonia-amk")
+    values = sorted((row["indicator"].rsplit("-", 1)[1], row["value"] or 0) for row in rows)
+    # The IRI .../toinen-samana-paivana sorts after .../savonia-amk-2025-01-15-1: it is the later.
+    assert values == [("1", 1), ("2", 3), ("3", 0), ("4", 0)]
+
+
+def test_a_work_package_without_a_coordinator_has_its_roadmaps() -> None:
+    theme = ID + "theme/tyoelamapalvelut"
+    ask = _with(
+        f"<{theme}> ok:hasWorkPackage <{ID}work-package/ilman-koordinaattoria> . "
+        f"<{ID}work-package/ilman-koordinaattoria> a ok:WorkPackage ; "
+        '<http://www.w3.org/2004/02/skos/core#prefLabel> "Ilman koordinaattoria"@fi .'
+    )
+    rows = ask("roadmap-work-packages", theme=theme)
+    coordinators = {row["workPackageLabel"]: row["coordinator"] for row in rows}
+    assert len(coordinators) == 4 and len(rows) == 4
+    assert set(coordinators.values()) == {ID + "organisation/myr-koulutusjaosto"}
+
+
 def test_a_concept_from_the_wrong_scheme_is_refused(documents: Ask) -> None:
     from service.named_queries import ParameterProblem
 
