@@ -320,6 +320,22 @@ def test_a_work_package_without_a_coordinator_has_its_roadmaps() -> None:
     assert set(coordinators.values()) == {ID + "organisation/myr-koulutusjaosto"}
 
 
+def test_a_project_known_only_by_its_end_is_found_in_the_years_before() -> None:
+    ask = _with(
+        f"<{ID}project/paattyva> a ok:Project ; "
+        f"dct:spatial <{ID}region/etela-savo> ; "
+        '<http://www.w3.org/2004/02/skos/core#prefLabel> "Päättyvä hanke"@fi ; '
+        'dct:temporal [ <http://www.w3.org/ns/dcat#endDate> "2021-06-30"^^xsd:date ] .'
+    )
+    region = ID + "region/etela-savo"
+    assert ID + "project/paattyva" in {
+        row["project"] for row in ask("projects-in-region-year", region=region, year="2019")
+    }
+    assert ID + "project/paattyva" not in {
+        row["project"] for row in ask("projects-in-region-year", region=region, year="2022")
+    }
+
+
 def test_a_concept_from_the_wrong_scheme_is_refused(documents: Ask) -> None:
     from service.named_queries import ParameterProblem
 
