@@ -7,6 +7,7 @@ user data in tests/fixtures/queries/.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,29 @@ def test_every_domain_question_has_a_named_query() -> None:
         "label-search",
     }
     assert expected <= {q.name for q in REGISTRY}
+
+
+# Columns a query does not sort by because others it sorts by decide them: labels sorted through
+# a key computed from them, aggregates of the sorted group, a thing's one label in ?lang.
+DECIDED_BY_OTHERS = {
+    "institution-offers": {"institutionLabel", "kindLabel", "itemLabel"},
+    "training-products-by-competence": {"productLabel", "providerLabel"},
+    "offer-by-region-and-sector": {"entries", "institutions"},
+    "text-search": {"thingLabel"},
+}
+
+
+@pytest.mark.parametrize("query", list(REGISTRY), ids=lambda q: q.name)
+def test_every_query_sorts_by_what_tells_its_rows_apart(query: Any) -> None:
+    # A total order keeps a page's rows the same from one request to the next (LIMIT/OFFSET).
+    outer = re.search(r"^SELECT (?:DISTINCT )?(.*)$", query.sparql, re.MULTILINE)
+    order = re.search(r"^ORDER BY (.*)$", query.sparql, re.MULTILINE)
+    assert outer and order, query.name
+    columns = re.sub(r"\(.*? AS \?(\w+)\)", r"?\1", outer.group(1))
+    projected = set(re.findall(r"\?(\w+)", columns))
+    sorted_by = set(re.findall(r"\?(\w+)", order.group(1)))
+    missing = projected - sorted_by - DECIDED_BY_OTHERS.get(query.name, set())
+    assert not missing, (query.name, missing)
 
 
 def test_jory_has_nine_members_and_two_associated_members(documents: Ask) -> None:
