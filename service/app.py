@@ -24,6 +24,7 @@ from service.errors import (
     error_body,
 )
 from service.executor import ThreadExecutor
+from service.inline_reads import CheapReads
 from service.loading import load_directories
 from service.observability import AccessLogMiddleware, Metrics, configure_access_log
 from service.provenance import ProvenanceRecorder
@@ -121,6 +122,10 @@ def create_app(settings: Settings) -> FastAPI:
         result_cache: ResultCache[Payload] = ResultCache(
             settings.result_cache_bytes if pool is not None else 0
         )
+        cheap_queries = None
+        if pool is not None and settings.inline_queries_below_ms > 0:
+            below = settings.inline_queries_below_ms / 1000
+            cheap_queries = CheapReads(executor, publication.version, below)
         if pool is not None:
             await pool.wait_ready()
         app.state.osaamiskartta = AppState(
@@ -132,10 +137,13 @@ def create_app(settings: Settings) -> FastAPI:
             pool=pool,
             tokens=tokens,
             result_cache=result_cache,
+            cheap_queries=cheap_queries,
         )
         if pool is not None:
             metrics.watch_pool(pool.stats)
         metrics.watch_result_cache(result_cache)
+        if cheap_queries is not None:
+            metrics.watch_inline_queries(cheap_queries)
         publication.warm()
         try:
             yield

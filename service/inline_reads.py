@@ -17,7 +17,8 @@ it runs on a thread again.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import TypeVar, cast
 
@@ -68,15 +69,29 @@ class CheapReads:
         """A read of this kind that ran elsewhere (in a query worker) took ``seconds``."""
         self._last.put(kind, seconds, at)
 
-    async def run(self, kind: Hashable, store: Store, fn: Callable[..., T], *args: object) -> T:
+    @contextmanager
+    def here_and_now(self, kind: Hashable, store: Store) -> Iterator[Version | None]:
+        """For a read that times itself: the version to ``note`` its time at, when a read of
+        this kind may run here and now (known to be cheap, on a store that reads in this
+        process, with no write holding reads back); None, holding nothing, otherwise."""
+        if not (self.is_cheap(kind) and _reads_at_once(type(store))):
+            yield None
+            return
         at = self._last.now()
-        if self.is_cheap(kind) and _reads_at_once(type(store)):
-            with cast(ReadingAtOnce, store).reading_at_once() as reading:
-                if reading:
-                    result, seconds = _timed(fn, *args)
-                    self.inline += 1
-                    self._last.put(kind, seconds, at)
-                    return result
+        with cast(ReadingAtOnce, store).reading_at_once() as reading:
+            if not reading:
+                yield None
+                return
+            self.inline += 1
+            yield at
+
+    async def run(self, kind: Hashable, store: Store, fn: Callable[..., T], *args: object) -> T:
+        with self.here_and_now(kind, store) as at:
+            if at is not None:
+                result, seconds = _timed(fn, *args)
+                self._last.put(kind, seconds, at)
+                return result
+        at = self._last.now()
         self.threaded += 1
         result, seconds = await self._executor.run(_timed, fn, *args)
         self._last.put(kind, seconds, at)

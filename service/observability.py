@@ -153,6 +153,19 @@ class _CheapReadsCollector(Collector):
         )
 
 
+class _InlineQueriesCollector(Collector):
+    def __init__(self, reads: CheapReads) -> None:
+        self.reads = reads
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        yield CounterMetricFamily(
+            "osaamiskartta_inline_queries",
+            "Clients' queries known to be cheap that were evaluated on the event loop instead "
+            "of a query worker",
+            value=self.reads.inline,
+        )
+
+
 class Metrics:
     """The app's Prometheus metrics (its own registry, so several apps can coexist)."""
 
@@ -201,6 +214,10 @@ class Metrics:
     def watch_cheap_reads(self, reads: CheapReads) -> None:
         """Report how many reads ran inline and how many on threads."""
         self.registry.register(_CheapReadsCollector(reads))
+
+    def watch_inline_queries(self, reads: CheapReads) -> None:
+        """Report how many clients' queries were evaluated on the event loop."""
+        self.registry.register(_InlineQueriesCollector(reads))
 
     def observe(self, method: str, path: str, status: int, seconds: float) -> None:
         route = route_of(path)

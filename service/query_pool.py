@@ -23,7 +23,7 @@ import time
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from service.errors import QueryTimeout, WorkerProblem
 from service.limits import Caps
@@ -293,7 +293,8 @@ class QueryPool:
         finally:
             note("query_seconds", round(time.perf_counter() - started, 6))
         if status == "ok":
-            return Payload(_FORMATS[str(first)], second)  # type: ignore[arg-type]
+            name, seconds = cast(tuple[str, float], first)
+            return Payload(_FORMATS[name], cast(bytes, second), seconds)
         if status == "problem":
             raise WorkerProblem(first, second)  # type: ignore[arg-type]
         raise RuntimeError(f"query worker failed: {first}")

@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from service.errors import ServiceError
-from service.limits import Caps, serialize_capped
+from service.limits import Caps
 from service.search.index import SearchIndex
 from service.search.sparql_function import TEXT_SCORE, TextScore
-from service.sparql.conneg import negotiate
-from service.sparql.formats import FORMATS_BY_KIND
+from service.sparql.endpoint import evaluate
 from service.sparql.protocol import QueryOperation
 from service.store.oxigraph import OxigraphStore
 
@@ -59,8 +58,8 @@ class QueryRequest:
     search_index: str | None = None
 
 
-# Replies: ("ok", format name, body) | ("problem", problem document, headers) | ("crash", text)
-# | ("ready", None, None), sent once when the worker has started.
+# Replies: ("ok", (format name, CPU seconds it took), body) | ("problem", problem document,
+# headers) | ("crash", text) | ("ready", None, None), sent once when the worker has started.
 Reply = tuple[str, object, object]
 
 
@@ -110,11 +109,9 @@ def receive_frame(sock: socket.socket) -> object:
 
 def answer(store: OxigraphStore, request: QueryRequest) -> Reply:
     """Evaluate and serialise one query; client mistakes come back as problem documents."""
-    op = request.operation
     try:
-        result = store.query(op.query, dataset=op.dataset, base_iri=request.base_iri)
-        fmt = negotiate(request.accept, op.format, FORMATS_BY_KIND[result.kind])
-        return ("ok", fmt.name, serialize_capped(result, fmt, request.caps))
+        payload = evaluate(store, request.operation, request.accept, request.base_iri, request.caps)
+        return ("ok", (payload.format.name, payload.seconds), payload.body)
     except ServiceError as exc:
         return ("problem", exc.problem(), exc.headers)
     except Exception as exc:  # reported to the service, which logs it as its own error

@@ -71,6 +71,9 @@ class Settings:
     # Named queries whose kind ran faster than this at the current data version run on the
     # event loop, without the hop to a worker thread (service/inline_reads.py; 0: never).
     inline_reads_below_ms: float = 10.0
+    # A client's GET of /sparql whose last evaluation at the current data version took less CPU
+    # than this is evaluated on the event loop, without the hop to a query worker (0: never).
+    inline_queries_below_ms: float = 1.0
     # How long a request waits for the dumps, statistics and landing counts of the current data
     # version before it is answered with the newest ones computed (seconds; see
     # service/publishing/refreshing.py).
@@ -216,6 +219,7 @@ def _exposure_settings(get: Callable[[str], str | None]) -> dict[str, object]:
         ("SHUTDOWN_GRACE", "shutdown_grace", float),
         ("RESULT_CACHE_BYTES", "result_cache_bytes", int),
         ("INLINE_READS_BELOW_MS", "inline_reads_below_ms", float),
+        ("INLINE_QUERIES_BELOW_MS", "inline_queries_below_ms", float),
         ("PUBLISHING_WAIT", "publishing_wait", float),
     )
     for name, key, kind in numbers:

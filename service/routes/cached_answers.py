@@ -1,7 +1,8 @@
 """Answers served before routing: a GET or HEAD of /sparql or of a named query whose answer
-is cached until the next write is answered here, by the same code and with the same headers as
-its route (the caching, CORS and access-log middlewares still wrap it). Routing, FastAPI's
-request handling and the query-string parse cost more than the rest of a cached answer.
+is cached until the next write, or of /sparql whose query is known to be cheap, is answered
+here, by the same code and with the same headers as its route (the caching, CORS and
+access-log middlewares still wrap it). Routing, FastAPI's request handling and the
+query-string parse cost more than the rest of a cached answer.
 
 Reading /sparql and the named queries needs no rights; were rights ever required, they would have
 to be checked here too.
@@ -14,12 +15,11 @@ from collections.abc import Callable
 from fastapi import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from service.request_facts import note
 from service.routes import named_queries, sparql
 
-# Path (or path prefix, ending in /) -> the lookup of a cached answer to it.
+# Path (or path prefix, ending in /) -> the lookup of an answer to it made before routing.
 _LOOKUPS: dict[str, Callable[[Scope], Response | None]] = {
-    "/sparql": sparql.cached_answer,
+    "/sparql": sparql.answer_before_routing,
     named_queries.ANSWERS_PREFIX: named_queries.cached_answer,
 }
 
@@ -38,7 +38,6 @@ class CachedAnswers:
                 lookup = _LOOKUPS[named_queries.ANSWERS_PREFIX]
             response = lookup(scope) if lookup is not None else None
             if response is not None:
-                note("cache", "hit")
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)

@@ -13,6 +13,7 @@ from starlette.requests import ClientDisconnect
 
 from service.errors import BadRequest, PayloadTooLarge
 from service.executor import Executor, ThreadExecutor
+from service.inline_reads import CheapReads
 from service.language import preferred_language
 from service.query_pool import QueryPool
 from service.result_cache import ResultCache
@@ -42,6 +43,9 @@ class AppState:
     tokens: TokenRegistry = field(default_factory=lambda: TokenRegistry([]))
     # Answers to repeated clients' queries, until the next write (service/result_cache.py).
     result_cache: ResultCache[Payload] = field(default_factory=lambda: ResultCache(0))
+    # Which clients' queries are known to be cheap enough to evaluate on the event loop
+    # (service/routes/sparql.py); None when none may be.
+    cheap_queries: CheapReads | None = None
     # Where graphs and the store are serialised while they are sent (GET /data): threads of
     # their own, so that slow downloads never hold up the executor's reads and writes.
     streams: Executor = field(default_factory=lambda: ThreadExecutor(STREAMS, "stream"))

@@ -40,6 +40,7 @@ from service.named_queries.registry import RESERVED, NamedQuery
 from service.named_queries.runner import Page, query_text, search_candidates
 from service.publishing.version import VersionedMemo
 from service.query_pool import QueryPool
+from service.request_facts import note
 from service.result_cache import ResultCache
 from service.routes.common import (
     CLIENT_CLOSED_REQUEST,
@@ -185,7 +186,10 @@ def cached_answer(scope: Scope) -> Response | None:
     if cache is None or not cache.enabled:
         return None
     answered = cache.get(_version(scope), _answer_key(scope))
-    return None if answered is None else answered.response(scope["method"] == "HEAD")
+    if answered is None:
+        return None
+    note("cache", "hit")
+    return answered.response(scope["method"] == "HEAD")
 
 
 async def run_named_query(request: Request) -> Response:

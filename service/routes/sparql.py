@@ -2,10 +2,19 @@
 
 Clients' queries run in the query pool and their answers are kept in the result cache; a GET
 whose answer is cached is served before routing (``service/routes/cached_answers.py``).
+
+A GET whose query took less than ``OSAAMISKARTTA_INLINE_QUERIES_BELOW_MS`` of CPU when it last
+ran at the current data version is evaluated before routing too, on the event loop: handing a
+sub-millisecond query to a worker and its answer back costs the service more than the query
+(two socket writes and reads, the routing and the worker's wake-up). Its cost is what the same
+request (query string, Accept, endpoint) took last time, in a worker or here, so a query
+becomes inline only after it has run once in a worker, with the time limit, and goes back to
+the workers as soon as a run takes longer or a write moves the data version on.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 
 from fastapi import APIRouter, Request, Response
@@ -13,7 +22,9 @@ from fastapi.responses import HTMLResponse
 from starlette.types import Scope
 
 from service.auth import authorize
+from service.errors import ServiceError
 from service.inference import asserted_only
+from service.inline_reads import CheapReads
 from service.limits import caps, check_query_length, check_update_length
 from service.nesting import check_nesting
 from service.outbound import check_outbound
@@ -21,6 +32,7 @@ from service.pages import query_page
 from service.request_facts import note
 from service.routes.common import (
     CLIENT_CLOSED_REQUEST,
+    AppState,
     app_state,
     params,
     read_body,
@@ -31,7 +43,7 @@ from service.routes.common import (
 from service.settings import Settings
 from service.sparql.conneg import negotiate, prefers
 from service.sparql.description import DESCRIPTION_FORMATS, render_description
-from service.sparql.endpoint import Payload, run_query, run_update
+from service.sparql.endpoint import Payload, evaluate, run_query, run_update
 from service.sparql.functions import uses_text_search
 from service.sparql.protocol import (
     DescriptionRequest,
@@ -40,6 +52,7 @@ from service.sparql.protocol import (
     UpdateOperation,
     parse_request,
 )
+from service.store.oxigraph import OxigraphStore
 
 router = APIRouter()
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
@@ -121,6 +134,10 @@ async def _handle(request: Request, *, accepts_queries: bool) -> Response:
                 key = None
             if key is not None:
                 cache.miss()
+            reads = state.cheap_queries
+            kind = None
+            if reads is not None and reading and not has_body and not text_search:
+                kind, at = _query_kind(request.scope, accept, endpoint), reads.now()
             answer = await unless_client_leaves(
                 request, pool.run(op, accept, endpoint, caps(state.settings))
             )
@@ -128,6 +145,8 @@ async def _handle(request: Request, *, accepts_queries: bool) -> Response:
                 note("client", "gone")
                 return Response(status_code=CLIENT_CLOSED_REQUEST)
             payload = answer
+            if reads is not None and kind is not None:
+                reads.note(kind, payload.seconds, at)
             if key is not None:
                 size = len(request.scope["query_string"]) + len(body) + len(accept or "")
                 cache.put(version, key, payload, size + len(endpoint))
@@ -164,18 +183,81 @@ def _cache_key(
     return (scope["query_string"], content_type, body, accept, endpoint)
 
 
-def cached_answer(scope: Scope) -> Response | None:
-    """The response to a GET or HEAD of /sparql whose answer the result cache holds, made by
-    the same code and with the same headers as the route's; None when it holds none."""
-    state = getattr(scope["app"].state, "osaamiskartta", None)
-    if state is None or state.pool is None or not state.result_cache.enabled:
+def _query_kind(scope: Scope, accept: str | None, endpoint: str) -> bytes:
+    """What decides a GET's query and its answer, as a digest (the texts may be long)."""
+    digest = hashlib.blake2b(scope["query_string"], digest_size=16)
+    digest.update(b"\0" + (accept or "").encode() + b"\0" + endpoint.encode())
+    return digest.digest()
+
+
+def answer_before_routing(scope: Scope) -> Response | None:
+    """The response to a GET or HEAD of /sparql whose answer the result cache holds, or whose
+    query is known to be cheap (evaluated here and now), made by the same code and with the same
+    headers as the route's; None when the route is to answer it."""
+    state: AppState | None = getattr(scope["app"].state, "osaamiskartta", None)
+    if state is None or state.pool is None or scope.get("root_path"):
         return None
-    if scope.get("root_path"):
+    cache, reads = state.result_cache, state.cheap_queries
+    if not cache.enabled and reads is None:
         return None
     request = Request(scope)
     headers = request.headers
     if "content-length" in headers or "transfer-encoding" in headers:
         return None  # the route reads (and limits) the body
-    key = _cache_key(scope, None, b"", headers.get("accept"), url_of(request, "sparql"))
-    cached: Payload | None = state.result_cache.get(state.pool.version, key)
-    return None if cached is None else _answer(cached, scope["method"] == "HEAD")
+    accept, endpoint = headers.get("accept"), url_of(request, "sparql")
+    head = scope["method"] == "HEAD"
+    version = state.pool.version
+    key = _cache_key(scope, None, b"", accept, endpoint)
+    if cache.enabled:
+        cached: Payload | None = cache.get(version, key)
+        if cached is not None:
+            note("cache", "hit")
+            return _answer(cached, head)
+    if reads is None:
+        return None
+    kind = _query_kind(scope, accept, endpoint)
+    if not reads.is_cheap(kind):
+        return None
+    payload = _evaluate_here(request, state, reads, kind, accept, endpoint)
+    if payload is None:
+        return None
+    note("evaluated", "inline")
+    if cache.enabled:
+        cache.miss()
+        size = len(scope["query_string"]) + len(accept or "") + len(endpoint)
+        cache.put(version, key, payload, size)
+    return _answer(payload, head)
+
+
+def _evaluate_here(
+    request: Request,
+    state: AppState,
+    reads: CheapReads,
+    kind: bytes,
+    accept: str | None,
+    endpoint: str,
+) -> Payload | None:
+    """The answer to a GET's query known to be cheap, evaluated on the event loop; None when
+    it is to go to the route after all (the store cannot read at once, or the query fails: the
+    route gives the refusal)."""
+    store = state.store
+    if not isinstance(store, OxigraphStore):
+        return None
+    try:
+        op = parse_request(HttpRequest("GET", params(request), None, b""), accepts_queries=True)
+        if not isinstance(op, QueryOperation) or uses_text_search(op.query):
+            return None
+        if not op.inference:
+            op = replace(op, dataset=asserted_only(op.dataset, state.settings.base_iri))
+        # Not checked again (length, nesting, outbound IRIs): ``kind`` names this very query
+        # string, which passed the checks before its first run.
+        with reads.here_and_now(kind, store) as at:
+            if at is None:
+                return None
+            # No caps: the same request's answer came within them at this data version, and
+            # an answer computed in under the limit (a millisecond) is far below them anyway.
+            payload = evaluate(store, op, accept, endpoint, None)
+            reads.note(kind, payload.seconds, at)
+            return payload
+    except ServiceError:
+        return None

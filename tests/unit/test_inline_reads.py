@@ -179,3 +179,38 @@ def test_a_cheap_read_goes_to_a_thread_while_a_write_holds_reads_back(
     names = asyncio.run(run())
     assert all(name.startswith("worker") for name in names)
     assert reads.inline == 0
+
+
+def test_here_and_now_gives_the_version_only_for_a_kind_known_cheap_with_reads_free(
+    executor: ThreadExecutor,
+) -> None:
+    """The form for reads that time themselves (clients' queries before routing)."""
+    store, version = _store(), DataVersion()
+    reads = CheapReads(executor, version, below=0.01)
+    with reads.here_and_now("query", store) as at:
+        assert at is None  # never timed yet
+    reads.note("query", 0.02, reads.now())
+    with reads.here_and_now("query", store) as at:
+        assert at is None  # timed, and too slow
+    reads.note("query", 0.001, reads.now())
+    with reads.here_and_now("query", store) as at:
+        assert at == version.current
+    assert reads.inline == 1
+    closed, release = threading.Event(), threading.Event()
+
+    def write() -> None:
+        with store.exclusive():
+            closed.set()
+            release.wait(5)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert closed.wait(5)
+    with reads.here_and_now("query", store) as at:
+        assert at is None  # a write holds reads back: not here, and without waiting
+    release.set()
+    writer.join(5)
+    version.bump()
+    with reads.here_and_now("query", store) as at:
+        assert at is None  # a write forgot the timing
+    assert reads.inline == 1
