@@ -3,6 +3,7 @@ who is writing (bearer token or the login session)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from fastapi.responses import HTMLResponse
 from service.errors import BadRequest, Forbidden
 from service.publishing.labels import choose_language, other_language
 from service.publishing.links import Links
-from service.publishing.version import VersionedMemo
+from service.publishing.version import Version, VersionedMemo
 from service.routes.common import app_state, read_body
 from service.tools import competence, html, quality
 from service.tools.choice import Choice, narrow
@@ -67,25 +68,52 @@ def load(request: Request, query: Callable[..., T], *args: object) -> Awaitable[
     return state.executor.run(query, state.store, ids(request), *args, reader(request).lang)
 
 
+@dataclass
+class _ToolLists:
+    """The lists the tools offer to choose from, per name and language until the next write,
+    and the askings of the store in flight."""
+
+    memos: dict[str, VersionedMemo[str, list[tuple[str, str]]]] = field(default_factory=dict)
+    asking: dict[tuple[str, str, Version], asyncio.Future[list[tuple[str, str]]]] = field(
+        default_factory=dict
+    )
+
+
 async def _listed(
     request: Request, name: str, ask: Callable[[], Awaitable[list[tuple[str, str]]]]
 ) -> list[tuple[str, str]]:
-    """The list ``name`` in the reader's language, asked of the store once per data version."""
-    memos: dict[str, VersionedMemo[str, list[tuple[str, str]]]] | None = getattr(
-        request.app.state, "tool_lists", None
-    )
-    if memos is None:
-        memos = request.app.state.tool_lists = {}
-    memo = memos.get(name)
+    """The list ``name`` in the reader's language, asked of the store once per data version:
+    requests that find it missing together wait for one asking (the organisations took 2 s at
+    10M triples), which goes on when one of them leaves."""
+    lists: _ToolLists | None = getattr(request.app.state, "tool_lists", None)
+    if lists is None:
+        lists = request.app.state.tool_lists = _ToolLists()
+    memo = lists.memos.get(name)
     if memo is None:
-        memo = memos[name] = VersionedMemo(request.app.state.publication.version, size=2)
+        memo = lists.memos[name] = VersionedMemo(request.app.state.publication.version, size=2)
     language = reader(request).lang
     found = memo.get(language)
-    if found is None:
-        at = memo.now()
-        found = await ask()
-        memo.put(language, found, at)
+    if found is not None:
+        return found
+    at = memo.now()
+    key = (name, language, at)
+    asking = lists.asking.get(key)
+    if asking is None:
+        asking = lists.asking[key] = asyncio.ensure_future(ask())
+        asking.add_done_callback(lambda done: _asked(lists, key, done))
+    found = await asyncio.shield(asking)
+    memo.put(language, found, at)
     return found
+
+
+def _asked(
+    lists: _ToolLists,
+    key: tuple[str, str, Version],
+    done: asyncio.Future[list[tuple[str, str]]],
+) -> None:
+    lists.asking.pop(key, None)
+    if not done.cancelled():
+        done.exception()  # retrieved: each waiter raises it, and none may be left
 
 
 def organisations(request: Request) -> Awaitable[list[tuple[str, str]]]:
