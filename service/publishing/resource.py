@@ -63,14 +63,23 @@ class ResourcePage:
     alt_labels: tuple[str, ...]
     sections: tuple[Section, ...]
     incoming: tuple[Row, ...]
+    # How many resources link to it; a lower bound when not exact (INCOMING_COUNTED).
     incoming_total: int
+    incoming_total_exact: bool
     sources: tuple[Value, ...]
+
+
+# Links to a resource are counted up to this many by each property (incoming_count.rq's LIMIT is
+# one more): a page shows at most 200 of them, and counting a national hub's tens of thousands
+# made its page grow with the data.
+INCOMING_COUNTED = 10_000
 
 
 @dataclass(frozen=True)
 class Description:
     """A resource's triples for its page and its RDF document, and how many resources link to
-    it by each property (of which at most 200 each, incoming.rq's LIMIT, are among the triples)."""
+    it by each property (of which at most 200 each, incoming.rq's LIMIT, are among the triples;
+    a count above INCOMING_COUNTED means "more than that")."""
 
     triples: list[ox.Triple]
     incoming: dict[str, int]
@@ -83,10 +92,15 @@ def describe(store: Store, iri: str) -> Description:
     as one, with every incoming link and its label, a hub of the national graph took 40 s."""
     resource = ox.NamedNode(iri)
     own = sparql.triples(sparql.run(store, "describe", resource=resource))
-    counts = {
-        row["p"]["value"]: sparql.number(row, "n")
-        for row in sparql.rows(store, "incoming_counts", resource=resource)
+    linking = [
+        ox.NamedNode(row["p"]["value"])
+        for row in sparql.rows(store, "incoming_properties", resource=resource)
+    ]
+    counted = {
+        p.value: sparql.number(sparql.rows(store, "incoming_count", resource=resource, p=p)[0], "n")
+        for p in linking
     }
+    counts = {p: n for p, n in counted.items() if n}
     incoming = [
         t
         for p in counts
@@ -225,8 +239,9 @@ def build_page(
         for key, rows in sorted(placed.items(), key=lambda kv: (groups[kv[0]].order, kv[0]))
     )
     incoming_rows = _rows([t for ts in incoming.values() for t in ts], lambda t: t.subject)
-    total = sum(description.incoming.values())
+    total = sum(min(n, INCOMING_COUNTED) for n in description.incoming.values())
+    exact = all(n <= INCOMING_COUNTED for n in description.incoming.values())
     capped = tuple(incoming_rows)  # at most 200 a property already (incoming.rq)
     sources = tuple(sorted((value(t.object) for t in outgoing.get(SOURCE, [])), key=_sort_key))
     types = tuple(sorted((value(ox.NamedNode(c)) for c in classes), key=_sort_key))
-    return ResourcePage(iri, label, types, definition, alt, sections, capped, total, sources)
+    return ResourcePage(iri, label, types, definition, alt, sections, capped, total, exact, sources)
