@@ -98,9 +98,12 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.search = derived.searching
         # Registered before the load, so that the load moves the data version on too.
         publication = Publication.create(settings, store)
-        writer.observers.extend(publication.observers)
+        # The pool hears of a write before the data version moves on: a query timed after the
+        # move then ran on a snapshot with the write (service/inline_reads.py keys timings by
+        # that version).
         if pool is not None:
             writer.observers.append(pool)
+        writer.observers.extend(publication.observers)
         app.state.publication = publication
         # Nothing reads the store yet (no request is served before the lifespan yields, and the
         # query workers take their first snapshot at the first query), so big files may be
@@ -125,7 +128,7 @@ def create_app(settings: Settings) -> FastAPI:
         cheap_queries = None
         if pool is not None and settings.inline_queries_below_ms > 0:
             below = settings.inline_queries_below_ms / 1000
-            cheap_queries = CheapReads(executor, publication.version, below)
+            cheap_queries = CheapReads(executor, publication.version, below, writer.busy)
         if pool is not None:
             await pool.wait_ready()
         app.state.osaamiskartta = AppState(

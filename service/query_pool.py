@@ -293,7 +293,7 @@ class QueryPool:
         finally:
             note("query_seconds", round(time.perf_counter() - started, 6))
         if status == "ok":
-            name, seconds = cast(tuple[str, float], first)
+            name, seconds = cast(tuple[str, float | None], first)
             return Payload(_FORMATS[name], cast(bytes, second), seconds)
         if status == "problem":
             raise WorkerProblem(first, second)  # type: ignore[arg-type]

@@ -111,6 +111,10 @@ class Writer:
         self.observers = list(observers)
         self._lock = threading.Lock()
 
+    def busy(self) -> bool:
+        """True while a write is under way, from its validation to its last observer."""
+        return self._lock.locked()
+
     def apply(self, write: Write, context: WriteContext) -> WriteResult:
         """Validate and commit one write; a write that raises has changed nothing."""
         with self._lock:

@@ -76,7 +76,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.scheme_concepts = VersionedMemo(version, size=1)
     # Millisecond queries skip the hop to a worker thread once they are known to be cheap.
     below = state.settings.inline_reads_below_ms / 1000
-    app.state.cheap_reads = CheapReads(state.executor, version, below)
+    app.state.cheap_reads = CheapReads(state.executor, version, below, state.writer.busy)
     app.state.metrics.watch_cheap_reads(app.state.cheap_reads)
     # Rendered answers to repeated requests, until the next write. Not on a remote engine:
     # writes made there directly would go unseen.

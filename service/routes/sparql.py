@@ -15,6 +15,7 @@ the workers as soon as a run takes longer or a write moves the data version on.
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import replace
 
 from fastapi import APIRouter, Request, Response
@@ -52,6 +53,7 @@ from service.sparql.protocol import (
     UpdateOperation,
     parse_request,
 )
+from service.sparql.repeatable import repeatable
 from service.store.oxigraph import OxigraphStore
 
 router = APIRouter()
@@ -134,19 +136,26 @@ async def _handle(request: Request, *, accepts_queries: bool) -> Response:
                 key = None
             if key is not None:
                 cache.miss()
-            reads = state.cheap_queries
-            kind = None
-            if reads is not None and reading and not has_body and not text_search:
+            # A GET's run is timed, to evaluate it on the event loop next time if it is cheap
+            # (answer_before_routing), when its run vouches for the next (repeatable).
+            reads, kind, at = state.cheap_queries, None, None
+            if reads is not None and reading and not has_body and repeatable(op.query):
                 kind, at = _query_kind(request.scope, accept, endpoint), reads.now()
-            answer = await unless_client_leaves(
-                request, pool.run(op, accept, endpoint, caps(state.settings))
-            )
+            try:
+                answer = await unless_client_leaves(
+                    request, pool.run(op, accept, endpoint, caps(state.settings))
+                )
+            except ServiceError:
+                if reads is not None and kind is not None and at is not None:
+                    reads.note(kind, math.inf, at)  # refused or stopped: only in a worker
+                raise
             if answer is None:
                 note("client", "gone")
                 return Response(status_code=CLIENT_CLOSED_REQUEST)
             payload = answer
-            if reads is not None and kind is not None:
-                reads.note(kind, payload.seconds, at)
+            if reads is not None and kind is not None and at is not None:
+                # None when the run called an extension function (query_worker.answer).
+                reads.note(kind, math.inf if payload.seconds is None else payload.seconds, at)
             if key is not None:
                 size = len(request.scope["query_string"]) + len(body) + len(accept or "")
                 cache.put(version, key, payload, size + len(endpoint))
@@ -238,26 +247,35 @@ def _evaluate_here(
     endpoint: str,
 ) -> Payload | None:
     """The answer to a GET's query known to be cheap, evaluated on the event loop; None when
-    it is to go to the route after all (the store cannot read at once, or the query fails: the
-    route gives the refusal)."""
+    it is to go to the route after all (the store cannot read at once, a write is under way, or
+    the query fails: the route gives the refusal)."""
     store = state.store
     if not isinstance(store, OxigraphStore):
         return None
     try:
         op = parse_request(HttpRequest("GET", params(request), None, b""), accepts_queries=True)
-        if not isinstance(op, QueryOperation) or uses_text_search(op.query):
-            return None
-        if not op.inference:
-            op = replace(op, dataset=asserted_only(op.dataset, state.settings.base_iri))
-        # Not checked again (length, nesting, outbound IRIs): ``kind`` names this very query
-        # string, which passed the checks before its first run.
-        with reads.here_and_now(kind, store) as at:
-            if at is None:
-                return None
-            # No caps: the same request's answer came within them at this data version, and
-            # an answer computed in under the limit (a millisecond) is far below them anyway.
-            payload = evaluate(store, op, accept, endpoint, None)
-            reads.note(kind, payload.seconds, at)
-            return payload
     except ServiceError:
+        return None  # not for a request known to be cheap: its parameters passed before
+    if not isinstance(op, QueryOperation) or uses_text_search(op.query):
         return None
+    if not op.inference:
+        op = replace(op, dataset=asserted_only(op.dataset, state.settings.base_iri))
+    # Not checked again (length, nesting, outbound IRIs): ``kind`` names this very query
+    # string, which passed the checks before its first run, in a worker.
+    with reads.here_and_now(kind, store) as at:
+        if at is None:
+            return None
+        try:
+            # Serialised without the caps' row count: at this data version, with no write under
+            # way, the query answers as it did in the worker, within the caps (it uses nothing
+            # that varies from run to run: repeatable). The bytes are checked all the same.
+            payload = evaluate(store, op, accept, endpoint, None)
+        except ServiceError:
+            reads.note(kind, math.inf, at)
+            return None
+        limit = state.settings.max_response_bytes
+        if payload.seconds is None or (limit and len(payload.body) > limit):
+            reads.note(kind, math.inf, at)
+            return None
+        reads.ran_here(kind, payload.seconds, at)
+        return payload

@@ -21,8 +21,9 @@ class Payload:
 
     format: Format
     body: bytes
-    # The CPU time its evaluation and serialisation took, where measured (``evaluate``).
-    seconds: float = 0.0
+    # The CPU time its evaluation and serialisation took, where measured (``evaluate``); None
+    # when that time is no guide to the next run's (service/query_worker.py).
+    seconds: float | None = None
 
 
 def run_query(

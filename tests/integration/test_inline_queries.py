@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.conftest import FIXTURES, Service, start_service
+from tests.conftest import FIXTURES, REPO, Service, start_service
 
 JSON = "application/sparql-results+json"
 EX = "http://example.org/inline/"
@@ -20,13 +20,13 @@ COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{EX}p> ?o }}"
 @pytest.fixture(scope="module")
 def inline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     """A directory store, as served by default, with the result cache off so that every
-    request evaluates."""
+    request evaluates, and a cap of 1,000 rows."""
     workdir = tmp_path_factory.mktemp("inline-queries")
     running = start_service(
         workdir,
         store=str(workdir / "store"),
-        load_dirs=[FIXTURES / "graphs"],
-        env={"OSAAMISKARTTA_RESULT_CACHE_BYTES": "0"},
+        load_dirs=[REPO / "ontology", FIXTURES / "graphs"],  # the ontology: 1,239 triples
+        env={"OSAAMISKARTTA_RESULT_CACHE_BYTES": "0", "OSAAMISKARTTA_MAX_RESULT_ROWS": "1000"},
     )
     yield running
     running.stop()
@@ -39,9 +39,12 @@ def inline_count(service: Service) -> int | None:
     return int(float(found.group(1))) if found else None
 
 
-def ask(service: Service, text: str, method: str = "GET") -> httpx.Response:
+def ask(service: Service, text: str, method: str = "GET", **params: str) -> httpx.Response:
     return httpx.request(
-        method, f"{service.url}/sparql", params={"query": text}, headers={"Accept": JSON}
+        method,
+        f"{service.url}/sparql",
+        params={"query": text, **params},
+        headers={"Accept": JSON},
     )
 
 
@@ -61,7 +64,10 @@ def insert(service: Service, subject: str) -> None:
 
 
 def test_a_repeated_query_runs_in_a_worker_first_then_on_the_event_loop(inline: Service) -> None:
-    text = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }"
+    text = (
+        "SELECT ?label WHERE { <http://example.org/verkosto> "
+        "<http://www.w3.org/2004/02/skos/core#prefLabel> ?label }"
+    )
     before = inline_count(inline)
     assert before is not None
     first = ask(inline, text)
@@ -110,6 +116,64 @@ def test_a_refused_query_is_refused_every_time_and_never_inline(inline: Service)
         assert r.headers["content-type"].startswith("application/problem+json")
         assert "expected" in r.json()["detail"]  # the parser's message
     assert inline_count(inline) == before
+
+
+def test_a_query_whose_cost_varies_from_run_to_run_stays_in_the_workers(
+    inline: Service,
+) -> None:
+    """Half the runs read every triple (over the cap: 400), half read nothing (cheap). Were a
+    cheap run to vouch for the next, a later one would run inline, past the cap."""
+    gated = "SELECT * WHERE { { BIND(RAND() AS ?r) FILTER(?r < 0.5) } ?s ?p ?o }"
+    before = inline_count(inline)
+    statuses = set()
+    for _ in range(16):
+        r = ask(inline, gated)
+        statuses.add(r.status_code)
+        if r.status_code == 200:
+            assert r.json()["results"]["bindings"] == []
+        else:
+            assert r.status_code == 400 and "1000 rows" in r.json()["detail"], r.text
+    assert statuses <= {200, 400}
+    assert inline_count(inline) == before
+
+
+def test_a_query_calling_the_full_text_function_stays_in_the_workers(inline: Service) -> None:
+    """Spelt so that the text does not show the function's namespace: the worker tells that it
+    was called (what it answers is the search index, not the store's data)."""
+    text = (
+        "SELECT ?score WHERE { BIND(<https://w3id.org/osaamiskartta/fn\\u0023textScore>"
+        '(<http://example.org/verkosto>, "ohjausverkosto") AS ?score) }'
+    )
+    before = inline_count(inline)
+    first = ask(inline, text)
+    assert first.status_code == 200, first.text
+    for _ in range(3):
+        assert ask(inline, text).status_code == 200
+    assert inline_count(inline) == before
+
+
+def test_inference_false_is_its_own_request_inline_too(inline: Service) -> None:
+    r = httpx.post(
+        f"{inline.url}/update",
+        content=(
+            "INSERT DATA { GRAPH <http://example.org/inline/g2> { "
+            "<http://example.org/inline/net> <http://www.w3.org/ns/org#hasMember> "
+            "<http://example.org/inline/member> } }"
+        ),
+        headers={"Content-Type": "application/sparql-update", **inline.auth},
+    )
+    assert r.status_code == 204, r.text
+    member = (
+        "ASK { <http://example.org/inline/member> <http://www.w3.org/ns/org#memberOf> "
+        "<http://example.org/inline/net> }"
+    )
+    for _ in range(2):
+        ask(inline, member)
+        ask(inline, member, inference="false")
+    before = inline_count(inline)
+    assert ask(inline, member).json()["boolean"] is True  # inferred
+    assert ask(inline, member, inference="false").json()["boolean"] is False
+    assert inline_count(inline) == before + 2
 
 
 def test_no_query_is_inline_when_the_limit_is_zero(

@@ -185,8 +185,8 @@ def test_here_and_now_gives_the_version_only_for_a_kind_known_cheap_with_reads_f
     executor: ThreadExecutor,
 ) -> None:
     """The form for reads that time themselves (clients' queries before routing)."""
-    store, version = _store(), DataVersion()
-    reads = CheapReads(executor, version, below=0.01)
+    store, version, writing = _store(), DataVersion(), [False]
+    reads = CheapReads(executor, version, below=0.01, writing=lambda: writing[0])
     with reads.here_and_now("query", store) as at:
         assert at is None  # never timed yet
     reads.note("query", 0.02, reads.now())
@@ -195,7 +195,12 @@ def test_here_and_now_gives_the_version_only_for_a_kind_known_cheap_with_reads_f
     reads.note("query", 0.001, reads.now())
     with reads.here_and_now("query", store) as at:
         assert at == version.current
+        reads.ran_here("query", 0.002, at)
     assert reads.inline == 1
+    writing[0] = True  # a write under way: committed, its observers not done
+    with reads.here_and_now("query", store) as at:
+        assert at is None
+    writing[0] = False
     closed, release = threading.Event(), threading.Event()
 
     def write() -> None:
