@@ -100,20 +100,23 @@ async def _listed(
     asking = lists.asking.get(key)
     if asking is None:
         asking = lists.asking[key] = asyncio.ensure_future(ask())
-        asking.add_done_callback(lambda done: _asked(lists, key, done))
-    found = await asyncio.shield(asking)
-    memo.put(language, found, at)
-    return found
+        asking.add_done_callback(lambda done: _asked(lists, key, memo, done))
+    return await asyncio.shield(asking)
 
 
 def _asked(
     lists: _ToolLists,
     key: tuple[str, str, Version],
+    memo: VersionedMemo[str, list[tuple[str, str]]],
     done: asyncio.Future[list[tuple[str, str]]],
 ) -> None:
+    """Remembered when asked, even when every request waiting for it has left."""
     lists.asking.pop(key, None)
-    if not done.cancelled():
-        done.exception()  # retrieved: each waiter raises it, and none may be left
+    if done.cancelled():
+        return
+    if done.exception() is None:  # retrieved either way: each waiter raises it
+        _, language, at = key
+        memo.put(language, done.result(), at)
 
 
 def organisations(request: Request) -> Awaitable[list[tuple[str, str]]]:

@@ -82,6 +82,20 @@ def test_the_asking_goes_on_when_the_request_that_started_it_leaves() -> None:
     assert ask.calls == 1
 
 
+def test_a_list_is_remembered_when_every_request_waiting_for_it_left() -> None:
+    app, ask = _app(), Asker()
+
+    async def run() -> None:
+        waiting = asyncio.ensure_future(_listed(_request(app), "things", ask))
+        await asyncio.sleep(0.01)
+        waiting.cancel()
+        await asyncio.sleep(0.1)  # the asking finishes after its only waiter left
+
+    asyncio.run(run())
+    assert asyncio.run(_listed(_request(app), "things", ask)) == LIST
+    assert ask.calls == 1
+
+
 def test_a_failed_asking_fails_its_waiters_and_the_next_request_asks_again() -> None:
     app, failing = _app(), Asker(fail=True)
 
