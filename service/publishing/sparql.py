@@ -35,7 +35,12 @@ def run(store: Store, name: str, **values: ox.NamedNode | ox.Literal) -> QueryRe
 
 def rows(store: Store, name: str, **values: ox.NamedNode | ox.Literal) -> list[Binding]:
     """The solutions of a SELECT as SPARQL JSON bindings."""
-    document = json.loads(run(store, name, **values).serialize(SPARQL_JSON))
+    return rows_of(store, text(name, values))
+
+
+def rows_of(store: Store, query: str) -> list[Binding]:
+    """The solutions of the SELECT ``query`` (an `.rq` file's text with its terms bound)."""
+    document = json.loads(store.query(query).serialize(SPARQL_JSON))
     return list(document["results"]["bindings"])
 
 

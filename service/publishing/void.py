@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from service.named_queries.binding import bind, bind_rows
 from service.publishing import sparql
 from service.publishing.dumps import FORMATS as DUMP_FORMATS
 from service.publishing.dumps import system_prefix
@@ -41,26 +43,77 @@ class Statistics:
 
 
 def compute_statistics(store: Store, base_iri: str, version: Version) -> Statistics:
-    """Run the VoID queries."""
+    """Run the VoID queries, one after the other: each holds at most one column's distinct
+    values (the subjects, then the objects) in memory."""
     system = ox.Literal(system_prefix(base_iri))
     space = ox.Literal(entity_space(base_iri))
-    totals = sparql.rows(store, "void_totals", system=system, entitySpace=space)[0]
-    classes = sparql.rows(store, "void_classes", system=system, entitySpace=space)
-    properties = sparql.rows(store, "void_properties", system=system)
-    examples = [row["example"]["value"] for row in classes if "example" in row]
+    per_graph = sparql.rows(store, "void_properties", system=system)
+    sizes: Counter[str] = Counter()
+    for row in per_graph:
+        sizes[row["g"]["value"]] += sparql.number(row, "triples")
+    property_triples = _once(
+        _summed(per_graph, "property", "triples"),
+        _repeats(store, "void_property_repeats", "property", sizes, system=system),
+    )
+    per_class = sparql.rows(store, "void_classes", system=system, entitySpace=space)
+    classes = _once(
+        _summed(per_class, "class", "entities"),
+        _repeats(store, "void_class_repeats", "class", sizes, system=system),
+    )
+    subjects = sparql.rows(store, "void_subjects", system=system, entitySpace=space)[0]
+    objects = sparql.rows(store, "void_objects", system=system)[0]
     return Statistics(
         version=version,
-        triples=sparql.number(totals, "triples"),
-        entities=sparql.number(totals, "entities"),
-        distinct_subjects=sparql.number(totals, "distinctSubjects"),
-        distinct_objects=sparql.number(totals, "distinctObjects"),
-        properties=sparql.number(totals, "properties"),
-        classes=tuple((r["class"]["value"], sparql.number(r, "entities")) for r in classes),
-        property_triples=tuple(
-            (r["property"]["value"], sparql.number(r, "triples")) for r in properties
-        ),
-        examples=tuple(examples[:EXAMPLE_COUNT]),
+        triples=sum(triples for _, triples in property_triples),
+        entities=sparql.number(subjects, "entities"),
+        distinct_subjects=sparql.number(subjects, "distinctSubjects"),
+        distinct_objects=sparql.number(objects, "distinctObjects"),
+        properties=len(property_triples),
+        classes=classes,
+        property_triples=property_triples,
+        examples=_examples(per_class, classes),
     )
+
+
+def _summed(rows: list[sparql.Binding], key: str, count: str) -> Counter[str]:
+    """The counts of ``rows`` (one per graph and ``key``) added up per ``key``."""
+    totals: Counter[str] = Counter()
+    for row in rows:
+        totals[row[key]["value"]] += sparql.number(row, count)
+    return totals
+
+
+def _repeats(
+    store: Store, name: str, key: str, sizes: Counter[str], **values: ox.NamedNode | ox.Literal
+) -> Counter[str]:
+    """Per ``key``, the statements that the query ``name`` finds already counted in another
+    published graph: looked up from every graph but the largest (``sizes``: triples per
+    published graph), which is counted first."""
+    if len(sizes) < 2:
+        return Counter()
+    (largest, _), *others = sizes.most_common()
+    query = bind_rows(sparql.load(name), "g", [ox.NamedNode(g) for g, _ in others])
+    found = sparql.rows_of(store, bind(query, {**values, "largest": ox.NamedNode(largest)}))
+    return Counter({row[key]["value"]: sparql.number(row, "repeats") for row in found})
+
+
+def _once(totals: Counter[str], repeats: Counter[str]) -> tuple[tuple[str, int], ...]:
+    """Each key's count with the repeats taken off, the largest first, then by IRI."""
+    once = {k: n - repeats[k] for k, n in totals.items() if n > repeats[k]}
+    return tuple(sorted(once.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _examples(
+    per_class: list[sparql.Binding], classes: tuple[tuple[str, int], ...]
+) -> tuple[str, ...]:
+    """An instance in the entity IRI space of each of the first classes that have one: the
+    least IRI of the class across the graphs."""
+    least: dict[str, str] = {}
+    for row in per_class:
+        if "example" in row:
+            c, example = row["class"]["value"], row["example"]["value"]
+            least[c] = min(example, least.get(c, example))
+    return tuple(least[c] for c, _ in classes if c in least)[:EXAMPLE_COUNT]
 
 
 def entity_space(base_iri: str) -> str:

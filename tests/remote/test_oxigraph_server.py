@@ -323,3 +323,7 @@ def test_handles_left_by_an_undo_cut_short_are_dropped_when_the_store_opens(
     assert shared.engine_count(oxigraph_server, handles) == 1
     open_configured_store(Settings.from_env(oxigraph_environment(oxigraph_server)))
     assert shared.engine_count(oxigraph_server, handles) == 0
+
+
+def test_void_counts_each_triple_the_dumps_hold_once(on_oxigraph_server: Service) -> None:
+    shared.check_void_counts_the_dumped_triples(on_oxigraph_server)

@@ -116,3 +116,7 @@ def test_several_predicates_pointing_at_a_node_are_read_in_one_request(
     assert set(together) == one_by_one
     assert len(together) == len(one_by_one) > 5
     assert store.match_predicates([], jory) == []
+
+
+def test_void_counts_each_triple_the_dumps_hold_once(on_virtuoso: Service) -> None:
+    shared.check_void_counts_the_dumped_triples(on_virtuoso)

@@ -62,8 +62,10 @@ class Virtuoso:
         """Shut the server down cleanly (a checkpoint, then exit), or kill it."""
         if self.process.poll() is not None:
             return
-        _isql(self.sql_port, "shutdown;")
         try:
+            # A shutdown waits for the work under way; a service stopped in the middle of a
+            # write's follow-up requests can leave Virtuoso busy past isql's time limit.
+            _isql(self.sql_port, "shutdown;")
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.process.kill()
