@@ -44,6 +44,11 @@ _READY_TIMEOUT = 60.0
 STOP_LEFT_AFTER = 1.0
 
 
+class NeedsTextIndex(Exception):
+    """The query asked for the full-text function, which the workers cannot answer without
+    the index: it is to be run in the service's own process."""
+
+
 @dataclass(eq=False)
 class _Worker:
     """One worker process and the pool's end of its socket."""
@@ -297,6 +302,8 @@ class QueryPool:
             return Payload(_FORMATS[name], cast(bytes, second), seconds)
         if status == "problem":
             raise WorkerProblem(first, second)  # type: ignore[arg-type]
+        if status == "elsewhere":
+            raise NeedsTextIndex
         raise RuntimeError(f"query worker failed: {first}")
 
     def alive(self) -> bool:

@@ -124,14 +124,28 @@ def _counted(fn: Callable[..., T]) -> Callable[..., T]:
     return call
 
 
+# How many times the full-text function was asked for without an index to answer it.
+_unanswered_text_scores = [0]
+
+
+def _no_index(*_: object) -> None:
+    """okfn:textScore in a worker without the index (a memory store's is in the service's own
+    process): noted, so that the query is sent back to be run there."""
+    _unanswered_text_scores[0] += 1
+
+
 def answer(store: OxigraphStore, request: QueryRequest) -> Reply:
     """Evaluate and serialise one query; client mistakes come back as problem documents. The
     CPU time it took comes back too, or None when it called an extension function: what those
     answer (the full-text index) is not the store's data, so the time is no guide to the next
-    run's (service/routes/sparql.py)."""
-    calls = _extension_calls[0]
+    run's (service/routes/sparql.py). A query that asked for the full-text function when this
+    worker has no index comes back as ``elsewhere``: the service's check of the query text
+    (``uses_text_search``) can be evaded by spelling the function's IRI otherwise."""
+    calls, unanswered = _extension_calls[0], _unanswered_text_scores[0]
     try:
         payload = evaluate(store, request.operation, request.accept, request.base_iri, request.caps)
+        if _unanswered_text_scores[0] != unanswered:
+            return ("elsewhere", None, None)
         seconds = payload.seconds if _extension_calls[0] == calls else None
         return ("ok", (payload.format.name, seconds), payload.body)
     except ServiceError as exc:
@@ -190,6 +204,8 @@ def main(sock: socket.socket) -> None:
         assert store is not None
         if request.search_index is not None:
             store.functions[TEXT_SCORE] = _counted(_text_score(request.search_index))
+        else:
+            store.functions[TEXT_SCORE] = _counted(_no_index)
         try:
             send_frame(sock, answer(store, request))
         except OSError:

@@ -30,6 +30,7 @@ from service.limits import caps, check_query_length, check_update_length
 from service.nesting import check_nesting
 from service.outbound import check_outbound
 from service.pages import query_page
+from service.query_pool import NeedsTextIndex
 from service.request_facts import note
 from service.routes.common import (
     CLIENT_CLOSED_REQUEST,
@@ -149,6 +150,12 @@ async def _handle(request: Request, *, accepts_queries: bool) -> Response:
                 if reads is not None and kind is not None and at is not None:
                     reads.note(kind, math.inf, at)  # refused or stopped: only in a worker
                 raise
+            except NeedsTextIndex:
+                # The full-text function under another spelling: run here, as above, not kept.
+                if reads is not None and kind is not None and at is not None:
+                    reads.note(kind, math.inf, at)
+                payload = await state.executor.run(run_query, state.store, op, accept, endpoint)
+                return _answer(payload, head)
             if answer is None:
                 note("client", "gone")
                 return Response(status_code=CLIENT_CLOSED_REQUEST)

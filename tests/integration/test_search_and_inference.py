@@ -160,6 +160,30 @@ def test_search_from_sparql_with_the_named_query_and_the_function(published: Ser
 
 
 @pytest.mark.parametrize(
+    "function",
+    [
+        "<https://w3id.org/osaamiskartta/fn\\u0023textScore>",
+        "o:fn\\#textScore",
+    ],
+)
+def test_the_function_spelt_otherwise_still_reads_the_index(
+    published: Service, function: str
+) -> None:
+    """The function's IRI with an escape, or through a shorter prefix: the text does not show
+    its namespace, so the query goes to a worker first, which has no index on a memory store
+    and sends it back to be run in the service's process."""
+    query = (
+        "PREFIX o: <https://w3id.org/osaamiskartta/> SELECT ?s ?score WHERE { "
+        "?s a <http://www.w3.org/ns/org#FormalOrganization> "
+        f'BIND({function}(?s, "yliopiston") AS ?score) FILTER(BOUND(?score)) }}'
+    )
+    assert "osaamiskartta/fn#" not in query
+    for _ in range(2):  # the second time as well: nothing kept of a worker's answer
+        rows = select(published, query)
+        assert {row["s"] for row in rows} == {ID + "organisation/isy"}
+
+
+@pytest.mark.parametrize(
     ("name", "words"),
     [("text-search", w) for w in ("ohjaus", "yliopisto", "osaaminen", "sanaajotaeiole")]
     + [("label-search", w) for w in ("Savonia", "sav", "ITÄ-SUOMEN", "verkosto", "jo")]
