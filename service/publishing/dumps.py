@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from service.named_queries.binding import bind_rows
 from service.publishing.refreshing import Refreshing
-from service.publishing.sparql import load, triples
+from service.publishing.sparql import load, number, rows, triples
 from service.publishing.version import DataVersion, Version
 from service.store.base import Store, StreamingGraphs
 from service.streaming import ByteSink
@@ -179,10 +179,22 @@ def build_dumps(store: Store, base_iri: str, version: Version, directory: Path) 
 
 
 def _shared_triples(store: Store, graphs: list[str]) -> frozenset[ox.Triple]:
-    """The triples stated in more than one of ``graphs``."""
+    """The triples stated in more than one of ``graphs``: each graph's triples are looked up
+    in the others, except the largest graph's. A triple in two graphs has a copy outside any
+    one of them, so none is missed; the largest graph's lookups were most of the work (5 s
+    of a 15 s build at a million triples, where the synthetic graph holds nearly all)."""
+    if len(graphs) < 2:
+        return frozenset()
+    largest = max(graphs, key=lambda g: _size_up_to(store, g))
     names = [ox.NamedNode(g) for g in graphs]
-    query = bind_rows(bind_rows(load("shared_triples"), "a", names), "b", names)
+    looked_up = [name for name in names if name.value != largest]
+    query = bind_rows(bind_rows(load("shared_triples"), "a", looked_up), "b", names)
     return frozenset(triples(store.query(query)))
+
+
+def _size_up_to(store: Store, graph: str) -> int:
+    """The graph's triples, counted up to graph_size_up_to.rq's limit."""
+    return number(rows(store, "graph_size_up_to", g=ox.NamedNode(graph))[0], "triples")
 
 
 def _first(triple: ox.Triple, written: set[ox.Triple]) -> bool:

@@ -68,3 +68,21 @@ def test_the_cache_keeps_the_set_in_use_and_the_one_before(
     assert third.dumps[0].path.is_file() and second.dumps[0].path.is_file()
     assert not first.dumps[0].path.exists()
     assert len(list((tmp_path / "dumps").iterdir())) == 2
+
+
+def test_a_triple_shared_by_any_two_of_three_graphs_is_written_once(tmp_path: Path) -> None:
+    """The largest graph's triples are not looked up in the others: a triple it shares is
+    found from the smaller graph's side, and one the two smaller graphs share from either."""
+    store = OxigraphStore(None)
+    for i in range(20):
+        store._store.add(quad(f"https://example.org/big{i}", f"Iso {i}", BASE + "graph/data/big"))
+    store._store.add(quad("https://example.org/small", "Pieni", BASE + "graph/data/a"))
+    store._store.add(quad("https://example.org/small", "Pieni", BASE + "graph/tools/b"))
+    store._store.add(quad("https://example.org/big3", "Iso 3", BASE + "graph/tools/b"))
+    store._store.add(quad("https://example.org/big4", "Iso 4", BASE + "graph/data/a"))
+    store._store.add(quad("https://example.org/big4", "Iso 4", BASE + "graph/tools/b"))
+    built = dumps.build_dumps(store, BASE, DataVersion().current, tmp_path)
+    assert built.triples == 21
+    files = {d.format.name: d for d in built.dumps}
+    lines = gzip.decompress(files["osaamiskartta.nt.gz"].path.read_bytes()).splitlines()
+    assert len(lines) == len(set(lines)) == 21
