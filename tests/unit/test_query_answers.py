@@ -396,3 +396,45 @@ def test_search_by_name_ignores_case_and_language(documents: Ask) -> None:
     assert all("savonia amk" in row["thingLabel"].lower() for row in rows)
     in_english = documents("label-search", text="UNIVERSITY OF EASTERN", lang="en")
     assert ID + "organisation/isy" in {row["thing"] for row in in_english}
+
+
+def test_institution_offers_labels_a_sector_typed_by_a_subclass_of_concept() -> None:
+    # The shapes ask a sector to be a skos:Concept, which a competence (ok:Competence, a
+    # subclass) is. Without the inferred graph (inference=false, or before it is built) the
+    # concept is not typed skos:Concept in so many words, and its label must still be found.
+    store = _store(ROOT / "ontology", ROOT / "data", ROOT / "tests/fixtures/queries")
+    offer = (
+        f"<{ID}offer/savonia-amk-robotiikkatila> "
+        "a <https://w3id.org/osaamiskartta/ontology#Facility> ; "
+        f"<http://schema.org/provider> <{ID}organisation/savonia-amk> ; "
+        f"<https://w3id.org/osaamiskartta/ontology#sector> <{ID}competence/testi-robotiikka> ; "
+        '<http://www.w3.org/2004/02/skos/core#prefLabel> "Robotiikkatila"@fi .'
+    )
+    store.apply([GraphChange("urn:test:competence-sector", parse_triples(offer.encode(), TURTLE))])
+    rows = [row for row in _asker(store)("institution-offers") if "robotiikkatila" in row["item"]]
+    assert [(row["itemSector"], row["sectorLabel"]) for row in rows] == [
+        (ID + "competence/testi-robotiikka", "Robotiikan perusteet")
+    ]
+
+
+def test_institution_offers_lists_every_concept_class_of_the_ontology() -> None:
+    # The query names skos:Concept and its subclasses rather than following rdfs:subClassOf*
+    # (see its comments): the list must be the ontology's, whole.
+    store = _store(ROOT / "ontology")
+    found = store.query(
+        "SELECT ?c WHERE { ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>* "
+        "<http://www.w3.org/2004/02/skos/core#Concept> FILTER(isIRI(?c)) }"
+    )
+    closure = {str(row["c"]) for row in records(found.serialize(SPARQL_JSON))[1]}
+    query = REGISTRY.get("institution-offers")
+    assert query is not None
+    listed = re.search(r"VALUES \?conceptClass \{([^}]*)\}", query.sparql)
+    assert listed is not None
+    prefixes = {
+        "skos:": "http://www.w3.org/2004/02/skos/core#",
+        "ok:": "https://w3id.org/osaamiskartta/ontology#",
+    }
+    names = {
+        prefixes[name.split(":")[0] + ":"] + name.split(":")[1] for name in listed.group(1).split()
+    }
+    assert len(closure) > 1 and names == closure
