@@ -10,6 +10,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from service.errors import BadRequest
+from service.parameters import integer
+from service.publishing.version import VersionedMemo
 from service.routes.common import app_state, read_body
 from service.routes.tools_common import (
     FRESH,
@@ -24,6 +26,7 @@ from service.routes.tools_common import (
 )
 from service.routes.tools_submit import posted_form, save_json, submit_form, write_through
 from service.tools import competence, forums
+from service.tools.competence import MAX_OFFSET
 from service.writes import WriteResult
 
 router = APIRouter(tags=["tools"])
@@ -37,8 +40,16 @@ async def search_page(request: Request) -> Response:
     chosen_region = request.query_params.get("region", "").strip()
     results = None  # nothing chosen: the form, not the whole country's offers
     if chosen_competence or chosen_region:
+        offset, limit = _page(request)
         results = await state.executor.run(
-            competence.search, state.store, chosen_competence, chosen_region, r.lang
+            competence.search,
+            state.store,
+            chosen_competence,
+            chosen_region,
+            r.lang,
+            offset,
+            limit,
+            _providers(request),
         )
     return page(
         request,
@@ -133,19 +144,63 @@ async def edit_entry(request: Request, slug: str, kind: str, local: str) -> Resp
     return await _submit(request, slug, f"{kind}/{local}")
 
 
+def _providers(request: Request) -> VersionedMemo[tuple[str, str, str], list[str]]:
+    """The searches' sorted providers, kept until the next write (see competence.search)."""
+    known = getattr(request.app.state, "competence_providers", None)
+    if known is None:
+        known = VersionedMemo(request.app.state.publication.version, size=16)
+        request.app.state.competence_providers = known
+    return known  # type: ignore[no-any-return]
+
+
+def _page(request: Request) -> tuple[int, int]:
+    """The search's ``offset`` and ``limit``, counted in providers; 400 when not numbers in
+    range."""
+    values = request.query_params
+    return (
+        integer("offset", values.get("offset"), 0, 0, MAX_OFFSET),
+        integer(
+            "limit",
+            values.get("limit"),
+            competence.PROVIDERS_PER_PAGE,
+            1,
+            competence.MAX_PROVIDERS_PER_PAGE,
+        ),
+    )
+
+
 @router.get("/api/tools/competence/search")
 async def api_search(request: Request) -> Response:
-    """Who offers `competence` (IRI) in `region` (IRI); either may be left out, not both. At
-    most 1,000 rows, sorted; ``complete`` is false when there were more."""
+    """Who offers `competence` (IRI) in `region` (IRI); either may be left out, not both.
+    A page of providers at a time (`offset`, `limit`: 10 by default, at most 100), sorted by
+    their region and name, with every offer of theirs (at most 1,000 rows; ``complete`` is
+    false when there were more). ``providers`` counts the whole answer's providers; ``next``
+    is the next page's URL, or null on the last."""
     state, r = app_state(request), reader(request)
+    offset, limit = _page(request)
     found = await state.executor.run(
         competence.search,
         state.store,
         request.query_params.get("competence", ""),
         request.query_params.get("region", ""),
         r.lang,
+        offset,
+        limit,
+        _providers(request),
     )
-    return JSONResponse({"results": found.rows, "complete": found.complete})
+    following = found.next_offset
+    return JSONResponse(
+        {
+            "results": found.rows,
+            "complete": found.complete,
+            "providers": found.providers,
+            "offset": found.offset,
+            "limit": found.limit,
+            "next": None
+            if following is None
+            else str(request.url.include_query_params(offset=following)),
+        }
+    )
 
 
 @router.get("/api/tools/competence/{slug}")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from service.errors import ParameterProblem
+from service.parameters import integer
 from service.publishing.labels import LabelSet, compact, pick, vocabulary_labels
 from service.publishing.links import Links
 from service.search.fields import ALT, BODY, TITLE
@@ -76,18 +77,6 @@ def _iri(name: str, value: str) -> str:
         raise ParameterProblem(name, f"{value!r} is not an absolute IRI") from None
 
 
-def _int(name: str, value: str | None, default: int, low: int, high: int) -> int:
-    if value in (None, ""):
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise ParameterProblem(name, f"{value!r} is not an integer") from None
-    if not low <= number <= high:
-        raise ParameterProblem(name, f"must be between {low} and {high}, not {number}")
-    return number
-
-
 def parse_request(params: Mapping[str, list[str]]) -> SearchRequest:
     """Check the query parameters: ``q`` (required), ``class`` (repeatable), ``region``,
     ``sector``, ``limit`` and ``offset``; a bad value raises ParameterProblem (400)."""
@@ -109,8 +98,8 @@ def parse_request(params: Mapping[str, list[str]]) -> SearchRequest:
         tuple(_iri("class", c) for c in params.get("class", []) if c),
         _iri("region", region) if region else None,
         _iri("sector", sector) if sector else None,
-        _int("limit", one("limit"), 20, 1, MAX_LIMIT),
-        _int("offset", one("offset"), 0, 0, MAX_OFFSET),
+        integer("limit", one("limit"), 20, 1, MAX_LIMIT),
+        integer("offset", one("offset"), 0, 0, MAX_OFFSET),
     )
 
 

@@ -114,8 +114,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "provider": "Tarjoaja",
         "search_results": "Tulokset",
         "choose_to_search": "Valitse osaaminen, maakunta tai molemmat.",
-        "search_cut": "Tuloksia on yli {shown}; tässä niistä {shown}. Rajaa hakua valitsemalla "
-        "sekä osaaminen että maakunta.",
+        "search_cut": "Näiden tarjoajien tuloksia on yli {shown}; tässä niistä {shown}. Rajaa "
+        "hakua valitsemalla sekä osaaminen että maakunta.",
+        "search_providers": "Tarjoajat {first}–{last} / {total}, maakunnan ja nimen mukaan.",
+        "search_pages": "Tulossivut",
+        "previous_page": "← Edelliset",
+        "next_page": "Seuraavat →",
         "institutions": "Oppilaitokset ja organisaatiot",
         "Degree": "Tutkinnot",
         "Training": "Koulutukset",
@@ -251,8 +255,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "provider": "Provider",
         "search_results": "Results",
         "choose_to_search": "Choose a competence, a region or both.",
-        "search_cut": "There are more than {shown} results; here are {shown} of them. Choose "
-        "both a competence and a region to narrow the search.",
+        "search_cut": "These providers have more than {shown} results; here are {shown} of "
+        "them. Choose both a competence and a region to narrow the search.",
+        "search_providers": "Providers {first}–{last} of {total}, by region and name.",
+        "search_pages": "Result pages",
+        "previous_page": "← Previous",
+        "next_page": "Next →",
         "institutions": "Institutions and organisations",
         "Degree": "Degrees",
         "Training": "Trainings",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib.resources import files
 
 import pyoxigraph as ox
 
-from service.named_queries.binding import bind
+from service.named_queries.binding import bind, bind_rows
 from service.sparql.formats import SPARQL_JSON
 from service.store.base import Store
 
@@ -23,7 +24,21 @@ def load(name: str) -> str:
 
 def rows(store: Store, name: str, **values: ox.NamedNode | ox.Literal) -> list[Row]:
     """The solutions of the SELECT `name` as plain strings by variable (unbound: absent)."""
-    query = bind(load(name), values) if values else load(name)
+    return _answer(store, bind(load(name), values) if values else load(name))
+
+
+def rows_for_each(
+    store: Store,
+    name: str,
+    variable: str,
+    terms: Sequence[ox.NamedNode],
+    values: Mapping[str, ox.NamedNode | ox.Literal],
+) -> list[Row]:
+    """As `rows`, with `variable` bound to each of `terms` in turn (one VALUES row each)."""
+    return _answer(store, bind(bind_rows(load(name), variable, terms), values))
+
+
+def _answer(store: Store, query: str) -> list[Row]:
     document = json.loads(store.query(query).serialize(SPARQL_JSON))
     return [
         {var: term["value"] for var, term in binding.items()}

@@ -70,6 +70,15 @@ def test_entries_are_grouped_and_found_by_competence_and_region(
     assert all(x["region"] == REGION + "pohjois-savo" for x in in_region)
     everything = client.get("/api/tools/competence/search")
     assert everything.status_code == 400 and everything.json()["parameter"] == "competence"
+    # A page of providers at a time (the unit tests page through several).
+    region = {"region": REGION + "pohjois-savo"}
+    whole = client.get("/api/tools/competence/search", params=region).json()
+    assert (whole["offset"], whole["limit"], whole["providers"], whole["next"]) == (0, 10, 1, None)
+    after = client.get("/api/tools/competence/search", params={**region, "offset": "1"}).json()
+    assert (after["results"], after["providers"]) == ([], 1)
+    for bad in ({"limit": "0"}, {"limit": "101"}, {"offset": "-1"}, {"offset": "x"}):
+        r = client.get("/api/tools/competence/search", params={**region, **bad})
+        assert r.status_code == 400 and r.json()["parameter"] in bad, r.text
     form = client.get("/tools/competence")
     assert form.status_code == 200 and "Valitse osaaminen, maakunta tai molemmat." in form.text
     page = client.get(
@@ -77,6 +86,29 @@ def test_entries_are_grouped_and_found_by_competence_and_region(
         params={"competence": ID + "competence/hitsaus", "region": REGION + "pohjois-savo"},
     )
     assert page.status_code == 200 and "Hitsauspaja" in page.text
+    assert "Tarjoajat 1\u20131 / 1" in page.text and 'rel="next"' not in page.text
+    # A second provider in the region: a page of one provider links to the next.
+    r = client.post(
+        "/api/tools/competence/savonia-amk/entries",
+        json={
+            "kind": "tila",
+            "label_fi": "Hitsauslaboratorio",
+            "competences": [ID + "competence/hitsaus"],
+        },
+        headers=auth,
+    )
+    assert r.status_code == 201, r.text
+    first = client.get("/tools/competence", params={**region, "limit": "1"})
+    assert "Tarjoajat 1\u20131 / 2" in first.text
+    assert 'rel="next" href="/tools/competence?offset=1&amp;' in first.text
+    second = client.get("/api/tools/competence/search", params={**region, "limit": "1"}).json()
+    assert second["providers"] == 2 and second["next"] is not None
+    last = client.get(second["next"]).json()
+    assert last["offset"] == 1 and last["next"] is None
+    assert {x["provider"] for x in second["results"] + last["results"]} == {
+        ID + "organisation/savonia-amk",
+        ID + "organisation/ysao",
+    }
 
 
 def test_refused_entry_names_the_field_and_changes_nothing(

@@ -1,5 +1,5 @@
-"""The competence search over a store: bound to what is asked, sorted by label, and cut at
-MAX_SEARCH_ROWS with the answer saying so."""
+"""The competence search over a store: bound to what is asked, a page of providers at a time
+sorted by region and name, and cut at MAX_SEARCH_ROWS with the answer saying so."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import pyoxigraph as ox
 import pytest
 
 from service.errors import ParameterProblem
+from service.publishing.version import DataVersion, VersionedMemo
 from service.store.oxigraph import OxigraphStore
 from service.tools import competence
 
@@ -78,3 +79,62 @@ def test_a_search_for_everything_is_refused(store: OxigraphStore) -> None:
         competence.search(store, " ", "", "fi")
     with pytest.raises(ParameterProblem, match="'region'"):
         competence.search(store, "", "not an iri", "fi")
+
+
+def _more_providers(store: OxigraphStore) -> None:
+    """Two more providers of welding: one in Kainuu, one in Pohjois-Savo; and a goal that
+    names Pohjois-Savo but provides nothing."""
+    welding = ox.NamedNode(f"{ID}competence/hitsaus")
+    kainuu, savo = f"{ID}region/kainuu", f"{ID}region/pohjois-savo"
+    add(store, kainuu, f"{SKOS}prefLabel", ox.Literal("Kainuu", language="fi"))
+    for provider, name, region in (("kao", "Kainuun ammattiopisto", kainuu), ("ab", "Aa", savo)):
+        add(store, f"{ID}organisation/{provider}", f"{DCT}spatial", ox.NamedNode(region))
+        add(
+            store,
+            f"{ID}organisation/{provider}",
+            f"{SKOS}prefLabel",
+            ox.Literal(name, language="fi"),
+        )
+        offer = f"{ID}offer/{provider}-paja"
+        add(store, offer, "a", ox.NamedNode(f"{OK}Facility"))
+        add(store, offer, f"{SCHEMA}teaches", welding)
+        add(store, offer, f"{SCHEMA}provider", ox.NamedNode(f"{ID}organisation/{provider}"))
+        add(store, offer, f"{SKOS}prefLabel", ox.Literal(f"{name}: paja", language="fi"))
+    add(store, f"{ID}goal/tavoite", f"{DCT}spatial", ox.NamedNode(savo))
+
+
+def test_pages_are_cut_between_providers_sorted_by_region_and_name(
+    store: OxigraphStore,
+) -> None:
+    _more_providers(store)
+    welding, savo = f"{ID}competence/hitsaus", f"{ID}region/pohjois-savo"
+    first = competence.search(store, welding, "", "fi", 0, 2)
+    assert (first.providers, first.next_offset, first.previous_offset) == (4, 2, None)
+    # Kainuu before Pohjois-Savo; within a region, by name.
+    assert [r["providerLabel"] for r in first.rows] == ["Kainuun ammattiopisto", "Aa"]
+    second = competence.search(store, welding, "", "fi", 2, 2)
+    assert (second.next_offset, second.previous_offset, list(second.shown)) == (None, 0, [2, 3])
+    assert [(r["providerLabel"], r["offerLabel"]) for r in second.rows] == [
+        ("Sakky", "Tila 1"),
+        ("Sakky", "Tila 2"),
+        ("Ysao", "Tila 3"),
+    ]
+    beyond = competence.search(store, welding, "", "fi", 4, 2)
+    assert (beyond.rows, beyond.providers, beyond.next_offset) == ([], 4, None)
+    # The region's providers: the goal that names it provides nothing and is not one.
+    in_savo = competence.search(store, "", savo, "fi", 0, 10)
+    assert in_savo.providers == 3
+    assert [r["providerLabel"] for r in in_savo.rows] == ["Aa", "Sakky", "Sakky", "Ysao"]
+    both = competence.search(store, welding, savo, "fi", 0, 10)
+    assert both.providers == 3 and both.rows == in_savo.rows
+
+
+def test_the_sorted_providers_are_kept_until_the_next_write(store: OxigraphStore) -> None:
+    version = DataVersion()
+    known: VersionedMemo[tuple[str, str, str], list[str]] = VersionedMemo(version)
+    welding = f"{ID}competence/hitsaus"
+    assert competence.search(store, welding, "", "fi", known=known).providers == 2
+    _more_providers(store)  # not a write the version hears of: the kept list answers
+    assert competence.search(store, welding, "", "fi", known=known).providers == 2
+    version.bump()
+    assert competence.search(store, welding, "", "fi", known=known).providers == 4
