@@ -149,6 +149,8 @@ def answer(store: OxigraphStore, request: QueryRequest) -> Reply:
         seconds = payload.seconds if _extension_calls[0] == calls else None
         return ("ok", (payload.format.name, seconds), payload.body)
     except ServiceError as exc:
+        if _unanswered_text_scores[0] != unanswered:
+            return ("elsewhere", None, None)  # refused for what it did without the scores
         return ("problem", exc.problem(), exc.headers)
     except Exception as exc:  # reported to the service, which logs it as its own error
         return ("crash", f"{type(exc).__name__}: {exc}", None)
