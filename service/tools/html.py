@@ -116,7 +116,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "choose_to_search": "Valitse osaaminen, maakunta tai molemmat.",
         "search_cut": "Näiden tarjoajien tuloksia on yli {shown}; tässä niistä {shown}. Rajaa "
         "hakua valitsemalla sekä osaaminen että maakunta.",
-        "search_providers": "Tarjoajat {first}–{last} / {total}, maakunnan ja nimen mukaan.",
+        "search_providers": "Tarjoajat {first}\u2013{last} / {total}, maakunnan ja nimen mukaan.",
         "search_pages": "Tulossivut",
         "previous_page": "← Edelliset",
         "next_page": "Seuraavat →",
@@ -257,7 +257,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "choose_to_search": "Choose a competence, a region or both.",
         "search_cut": "These providers have more than {shown} results; here are {shown} of "
         "them. Choose both a competence and a region to narrow the search.",
-        "search_providers": "Providers {first}–{last} of {total}, by region and name.",
+        "search_providers": "Providers {first}\u2013{last} of {total}, by region and name.",
         "search_pages": "Result pages",
         "previous_page": "← Previous",
         "next_page": "Next →",
