@@ -97,7 +97,7 @@ def create_app(settings: Settings) -> FastAPI:
         writer.observers.extend(derived.observers)
         app.state.search = derived.searching
         # Registered before the load, so that the load moves the data version on too.
-        publication = Publication.create(settings, store)
+        publication = Publication.create(settings, store, writer.busy)
         # The pool hears of a write before the data version moves on: a query timed after the
         # move then ran on a snapshot with the write (service/inline_reads.py keys timings by
         # that version).

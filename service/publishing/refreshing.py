@@ -52,15 +52,26 @@ T = TypeVar("T", bound=Versioned)
 class Refreshing(Generic[T]):
     """The newest computed value of ``compute`` and the computation of the next one.
 
-    ``compute`` receives the version read before it reads the store: a write while it runs
-    leaves the older version on the value, so the next request computes again."""
+    ``compute`` receives the version read before it reads the store. A value reads the store
+    in several queries, so a write while it runs (``writing`` says when one is under way, from
+    its validation to the version's move) can leave it counting parts of two states, true of
+    neither: such a value is not kept when there is an earlier one, and otherwise kept only
+    until the next request computes again."""
 
-    def __init__(self, name: str, version: DataVersion, compute: Callable[[Version], T]) -> None:
+    def __init__(
+        self,
+        name: str,
+        version: DataVersion,
+        compute: Callable[[Version], T],
+        writing: Callable[[], bool] = lambda: False,
+    ) -> None:
         self.name = name
         self._version = version
         self._compute = compute
+        self._writing = writing
         self._lock = threading.Lock()
         self._latest: T | None = None
+        self._unsettled = False  # the latest value saw a write under way
         self._running: Future[T] | None = None
         self._running_for: Version | None = None
         self._again = False
@@ -84,7 +95,7 @@ class Refreshing(Generic[T]):
 
     def _ensure(self) -> Future[T] | None:
         current = self._version.current
-        if self._latest is not None and self._latest.version == current:
+        if self._latest is not None and self._latest.version == current and not self._unsettled:
             return None
         if self._running is not None:
             if self._running_for != current:
@@ -107,7 +118,11 @@ class Refreshing(Generic[T]):
                     self._began = began
                 _OnePass.holder = self
                 try:
+                    # The version as the pass begins (a write may have ended while it waited).
+                    version = self._version.current
+                    quiet = not self._writing()
                     value = self._compute(version)
+                    settled = quiet and not self._writing() and self._version.current == version
                 finally:
                     _OnePass.holder = None
         except BaseException as error:
@@ -120,7 +135,11 @@ class Refreshing(Generic[T]):
             future.set_exception(error)
             return
         with self._lock:
-            self._latest = value
+            if settled or self._latest is None:
+                self._latest, self._unsettled = value, not settled
+            else:
+                log.info("the %s saw a write under way: the earlier ones are kept", self.name)
+            value = self._latest
             self._duration = time.monotonic() - began
             self._running = self._running_for = None
             if self._again:
@@ -180,7 +199,7 @@ class Refreshing(Generic[T]):
 
     def get(self) -> T:
         """The current version's value, however long it takes (for a caller that cannot make do
-        with an older one)."""
+        with an older one; one that met a write under way too, once computed)."""
         while True:
             with self._lock:
                 future = self._ensure()
@@ -189,3 +208,7 @@ class Refreshing(Generic[T]):
                 return latest
             if future is not None:
                 future.result()
+                with self._lock:
+                    latest = self._latest
+                    if latest is not None and latest.version == self._version.current:
+                        return latest

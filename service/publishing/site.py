@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -31,8 +32,11 @@ class Publication:
     counts: LandingCountsCache
 
     @classmethod
-    def create(cls, settings: Settings, store: Store) -> Publication:
-        """Fresh caches for `store`; nothing is computed until first asked for."""
+    def create(
+        cls, settings: Settings, store: Store, writing: Callable[[], bool] = lambda: False
+    ) -> Publication:
+        """Fresh caches for `store`; nothing is computed until first asked for. ``writing``
+        tells when a write is under way (see service/publishing/refreshing.py)."""
         version = DataVersion()
         return cls(
             settings,
@@ -45,7 +49,7 @@ class Publication:
                 version,
                 Path(directory) if (directory := settings.dumps_directory) else None,
             ),
-            StatisticsCache(store, settings.base_iri, version),
+            StatisticsCache(store, settings.base_iri, version, writing),
             LandingCountsCache(store, version),
         )
 

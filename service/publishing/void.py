@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -129,8 +130,19 @@ def dataset_iri(base_iri: str) -> str:
 class StatisticsCache(Refreshing[Statistics]):
     """The statistics of the newest data version computed (service/publishing/refreshing.py)."""
 
-    def __init__(self, store: Store, base_iri: str, version: DataVersion) -> None:
-        super().__init__("statistics", version, lambda at: compute_statistics(store, base_iri, at))
+    def __init__(
+        self,
+        store: Store,
+        base_iri: str,
+        version: DataVersion,
+        writing: Callable[[], bool] = lambda: False,
+    ) -> None:
+        """``writing`` tells when a write is under way: the statistics are several queries, and
+        one that meets a write counts parts of two states (the totals from the property
+        partitions and their repeats)."""
+        super().__init__(
+            "statistics", version, lambda at: compute_statistics(store, base_iri, at), writing
+        )
 
 
 def void_graph(stats: Statistics, base_iri: str, root: str, publisher: str) -> list[ox.Triple]:

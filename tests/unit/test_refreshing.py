@@ -269,3 +269,39 @@ def test_readers_do_not_wait_for_a_short_computation_queued_behind_a_long_one(
     # With no pass ahead, a reader waits for the short computation again.
     version.bump()
     assert asyncio.run(asyncio.wait_for(counts.recent(5), 2)).number == 2
+
+
+def test_a_value_that_met_a_write_under_way_does_not_replace_the_earlier_one() -> None:
+    version, writes = DataVersion(), threading.Event()
+    compute = Gated()
+    compute.go.set()
+    summary = Refreshing("figures", version, compute, writing=writes.is_set)
+    first = summary.get()
+    version.bump()
+    compute.go.clear()
+    summary.refresh()
+    assert compute.started.acquire(timeout=5) and compute.started.acquire(timeout=5)
+    writes.set()  # a write begins while version 1's value is computed
+    compute.go.set()
+    assert recent(summary, 5) is first  # its figures may mix two states: not kept
+    assert summary.latest is first
+    writes.clear()
+    version.bump()  # the write ends
+    assert summary.get().version.counter == 2
+    # A reader during the write asked again for version 1's; no value of it was kept.
+    assert compute.versions[:2] == [0, 1] and compute.versions[-1] == 2
+
+
+def test_a_first_value_that_met_a_write_is_kept_until_the_next_request_computes_again() -> None:
+    version, writes = DataVersion(), threading.Event()
+    writes.set()  # a write that will be refused: the version does not move
+    compute = Gated()
+    compute.go.set()
+    summary = Refreshing("figures", version, compute, writing=writes.is_set)
+    first = summary.get()
+    assert first.version.counter == 0  # kept: there is nothing else to serve
+    writes.clear()
+    summary.refresh()
+    assert summary.get() is not first and compute.versions == [0, 0]
+    summary.refresh()  # settled now: nothing more to compute
+    assert compute.versions == [0, 0]
