@@ -120,15 +120,17 @@ def wait_until_up(url: str, timeout: float = 600) -> None:
 
 
 @contextlib.contextmanager
-def server(command: list[str], health: str, env: dict[str, str] | None = None) -> Iterator[None]:
-    """Run a server process on loopback until the block ends."""
+def server(
+    command: list[str], health: str, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run a server process on loopback until the block ends; the block gets the process."""
     log = (WORK / "server.log").open("ab")
     process = subprocess.Popen(
         command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=log
     )
     try:
         wait_until_up(health)
-        yield
+        yield process
     finally:
         process.terminate()
         try:
@@ -137,6 +139,14 @@ def server(command: list[str], health: str, env: dict[str, str] | None = None) -
             process.kill()
             process.wait()
         log.close()
+
+
+def peak_memory_mib(pid: int) -> float:
+    """The process's peak resident set so far (VmHWM), in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmHWM for process {pid}")
 
 
 def _descendants_cpu_seconds() -> float:

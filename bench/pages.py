@@ -17,6 +17,7 @@ from urllib.parse import quote, urlencode
 from bench.common import (
     Stats,
     free_port,
+    peak_memory_mib,
     server,
     service_command,
     size_label,
@@ -143,16 +144,18 @@ def _paths(port: int) -> dict[str, str]:
 
 def measure(
     size: int, synth: Path, store: Path, times: int
-) -> tuple[dict[str, tuple[Stats, int]], dict[str, float], float]:
+) -> tuple[dict[str, tuple[Stats, int]], dict[str, float], tuple[float, float]]:
     """Each page's latency at one size (and its body size), the first requests after a write,
-    and how long the start-up summaries took."""
+    how long the start-up summaries took and the service's peak memory (MiB) once they were
+    ready: they are its largest passes over the data."""
     port = free_port()
     extra = {"OSAAMISKARTTA_WRITE_TOKEN": TOKEN, "OSAAMISKARTTA_QUERY_TIMEOUT": "600"}
     command, env = service_command(store, synth, port, extra)
     pages: dict[str, tuple[Stats, int]] = {}
     after: dict[str, float] = {}
-    with server(command, f"http://127.0.0.1:{port}/health", env):
+    with server(command, f"http://127.0.0.1:{port}/health", env) as process:
         ready = _summaries_ready(port)
+        peak = peak_memory_mib(process.pid)
         wait_until_idle()
         values = _paths(port)
         for what, template, accept in PAGES:
@@ -171,7 +174,7 @@ def measure(
                 after[what] = _timed(port, template, accept)[0]
         wait_until_idle()  # the summaries the requests above set going
         _write(port, "DELETE")  # the bench's store as it was
-    return pages, after, ready
+    return pages, after, (ready, peak)
 
 
 def run(stores: list[tuple[int, Path, Path]], times: int) -> str:
@@ -199,12 +202,14 @@ def run(stores: list[tuple[int, Path, Path]], times: int) -> str:
     after_rows = [
         (what, *(f"{results[n][1][what] * 1e3:.1f}" for n in sizes)) for what in AFTER_WRITE
     ]
-    ready = ", ".join(f"{results[n][2]:.0f} s at {size_label(n)}" for n in sizes)
+    ready = ", ".join(f"{results[n][2][0]:.0f} s at {size_label(n)}" for n in sizes)
+    peak = ", ".join(f"{results[n][2][1]:,.0f} MiB at {size_label(n)}" for n in sizes)
     return (
         table(head, rows)
         + "\n\n"
         + table(after_head, after_rows)
         + f"\n\nThe start-up summaries were ready after {ready} (the service answers meanwhile: "
         "the landing page without its figures, the dumps, VoID and the catalog with 503 and "
-        "Retry-After).\n"
+        "Retry-After). The service's main process, which computes them, had then peaked at "
+        f"{peak} of resident memory (its query workers are separate processes).\n"
     )
