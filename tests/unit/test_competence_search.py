@@ -26,6 +26,21 @@ def add(store: OxigraphStore, s: str, p: str, o: ox.NamedNode | ox.Literal) -> N
     store._store.add(ox.Quad(ox.NamedNode(s), predicate, o, GRAPH))
 
 
+def add_provider(store: OxigraphStore, slug: str, name: str, region: str) -> None:
+    provider = f"{ID}organisation/{slug}"
+    add(store, provider, "a", ox.NamedNode(f"{ORG}Organization"))
+    add(store, provider, f"{DCT}spatial", ox.NamedNode(region))
+    add(store, provider, f"{SKOS}prefLabel", ox.Literal(name, language="fi"))
+
+
+def add_offer(store: OxigraphStore, slug: str, provider: str, label: str) -> None:
+    offer = f"{ID}offer/{slug}"
+    add(store, offer, "a", ox.NamedNode(f"{OK}Facility"))
+    add(store, offer, f"{SCHEMA}teaches", ox.NamedNode(f"{ID}competence/hitsaus"))
+    add(store, offer, f"{SCHEMA}provider", ox.NamedNode(f"{ID}organisation/{provider}"))
+    add(store, offer, f"{SKOS}prefLabel", ox.Literal(label, language="fi"))
+
+
 @pytest.fixture
 def store() -> OxigraphStore:
     store = OxigraphStore(None)
@@ -33,20 +48,9 @@ def store() -> OxigraphStore:
     add(store, welding, f"{SKOS}prefLabel", ox.Literal("Hitsaus", language="fi"))
     add(store, region, f"{SKOS}prefLabel", ox.Literal("Pohjois-Savo", language="fi"))
     for provider, name in (("ysao", "Ysao"), ("sakky", "Sakky")):
-        add(store, f"{ID}organisation/{provider}", "a", ox.NamedNode(f"{ORG}Organization"))
-        add(store, f"{ID}organisation/{provider}", f"{DCT}spatial", ox.NamedNode(region))
-        add(
-            store,
-            f"{ID}organisation/{provider}",
-            f"{SKOS}prefLabel",
-            ox.Literal(name, language="fi"),
-        )
+        add_provider(store, provider, name, region)
     for n, provider in ((3, "ysao"), (1, "sakky"), (2, "sakky")):
-        offer = f"{ID}offer/tila-{n}"
-        add(store, offer, "a", ox.NamedNode(f"{OK}Facility"))
-        add(store, offer, f"{SCHEMA}teaches", ox.NamedNode(welding))
-        add(store, offer, f"{SCHEMA}provider", ox.NamedNode(f"{ID}organisation/{provider}"))
-        add(store, offer, f"{SKOS}prefLabel", ox.Literal(f"Tila {n}", language="fi"))
+        add_offer(store, f"tila-{n}", provider, f"Tila {n}")
     return store
 
 
@@ -84,22 +88,11 @@ def test_a_search_for_everything_is_refused(store: OxigraphStore) -> None:
 def _more_providers(store: OxigraphStore) -> None:
     """Two more providers of welding: one in Kainuu, one in Pohjois-Savo; and a goal that
     names Pohjois-Savo but provides nothing."""
-    welding = ox.NamedNode(f"{ID}competence/hitsaus")
     kainuu, savo = f"{ID}region/kainuu", f"{ID}region/pohjois-savo"
     add(store, kainuu, f"{SKOS}prefLabel", ox.Literal("Kainuu", language="fi"))
     for provider, name, region in (("kao", "Kainuun ammattiopisto", kainuu), ("ab", "Aa", savo)):
-        add(store, f"{ID}organisation/{provider}", f"{DCT}spatial", ox.NamedNode(region))
-        add(
-            store,
-            f"{ID}organisation/{provider}",
-            f"{SKOS}prefLabel",
-            ox.Literal(name, language="fi"),
-        )
-        offer = f"{ID}offer/{provider}-paja"
-        add(store, offer, "a", ox.NamedNode(f"{OK}Facility"))
-        add(store, offer, f"{SCHEMA}teaches", welding)
-        add(store, offer, f"{SCHEMA}provider", ox.NamedNode(f"{ID}organisation/{provider}"))
-        add(store, offer, f"{SKOS}prefLabel", ox.Literal(f"{name}: paja", language="fi"))
+        add_provider(store, provider, name, region)
+        add_offer(store, f"{provider}-paja", provider, f"{name}: paja")
     add(store, f"{ID}goal/tavoite", f"{DCT}spatial", ox.NamedNode(savo))
 
 
