@@ -210,6 +210,8 @@ def run(stores: list[tuple[int, Path, Path]], times: int) -> str:
         + table(after_head, after_rows)
         + f"\n\nThe start-up summaries were ready after {ready} (the service answers meanwhile: "
         "the landing page without its figures, the dumps, VoID and the catalog with 503 and "
-        "Retry-After). The service's main process, which computes them, had then peaked at "
-        f"{peak} of resident memory (its query workers are separate processes).\n"
+        "Retry-After). By then the service's main process had peaked at "
+        f"{peak} of resident memory: its start-up, which brings the search index and the "
+        "inferred graph up to date with the store (their first build, on a store just "
+        "loaded), then the summaries (its query workers are separate processes).\n"
     )
