@@ -49,9 +49,7 @@ def compute_statistics(store: Store, base_iri: str, version: Version) -> Statist
     system = ox.Literal(system_prefix(base_iri))
     space = ox.Literal(entity_space(base_iri))
     per_graph = sparql.rows(store, "void_properties", system=system)
-    sizes: Counter[str] = Counter()
-    for row in per_graph:
-        sizes[row["g"]["value"]] += sparql.number(row, "triples")
+    sizes = _summed(per_graph, "g", "triples")
     property_triples = _once(
         _summed(per_graph, "property", "triples"),
         _repeats(store, "void_property_repeats", "property", sizes, system=system),
@@ -77,7 +75,7 @@ def compute_statistics(store: Store, base_iri: str, version: Version) -> Statist
 
 
 def _summed(rows: list[sparql.Binding], key: str, count: str) -> Counter[str]:
-    """The counts of ``rows`` (one per graph and ``key``) added up per ``key``."""
+    """The counts of ``rows`` (one per graph and property or class) added up per ``key``."""
     totals: Counter[str] = Counter()
     for row in rows:
         totals[row[key]["value"]] += sparql.number(row, count)
