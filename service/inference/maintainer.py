@@ -13,8 +13,9 @@ import gc
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 import pyoxigraph as ox
 
@@ -26,12 +27,20 @@ from service.inference.vocabulary import (
     inferred_graph,
     is_axiom,
 )
-from service.store.base import MatchingPredicates, Store, prefetch, prefetch_pointing_at
+from service.store.base import (
+    MatchingPredicates,
+    Store,
+    StreamingMatches,
+    prefetch,
+    prefetch_pointing_at,
+)
 from service.writes import Write, WriteContext, WriteResult
 
 log = logging.getLogger("uvicorn.error")
 # Above this many touched nodes a write recomputes everything (cheaper than many lookups).
 LOCAL_LIMIT = 5_000
+# Inferred triples added per call to the store.
+WRITE_CHUNK = 50_000
 
 
 @dataclass(frozen=True)
@@ -152,34 +161,50 @@ class InferenceMaintainer:
                 gc.enable()
 
     def _recompute(self) -> Maintenance:
+        # Memory: the facts are tuples of terms read once each (``_Terms``) and compared as
+        # they are, not copied into pyoxigraph triples; the store's quads are streamed. At 10M
+        # triples the sets hold a few million facts.
         with self._lock:
             started = time.perf_counter()
             axioms = self.axioms()
-            facts: list[Fact] = []
-            for p in (TYPE, *axioms.relevant_predicates()):
+            terms = _Terms()
+            read = {TYPE, *axioms.relevant_predicates()}
+            asserted: set[Fact] = set()
+            for p in read:
                 if isinstance(p, ox.NamedNode):
-                    facts.extend(_fact(q) for q in self._match(None, p, None))
-            closure = entail(axioms, facts)
-            wanted = {ox.Triple(*f) for f in closure} | axioms.schema_entailments()
-            asserted = {ox.Triple(*f) for f in facts}
+                    asserted.update(map(terms.fact, self._stream(None, p, None)))
+            wanted = entail(axioms, asserted)
+            wanted.update(terms.fact(t) for t in axioms.schema_entailments())
+            wanted -= asserted
+            del asserted
             # What the rules conclude under a predicate no rule reads (a super-property, the
             # inverse of one) may be asserted too: it is left out, or the union default graph
             # would hold the triple twice and joins over it would repeat rows.
-            read = {TYPE, *axioms.relevant_predicates()}
-            for p in {*AXIOM_PREDICATES, *(t.predicate for t in wanted)} - read:
-                asserted.update(q.triple for q in self._match(None, p, None))  # type: ignore[arg-type]
-            wanted -= asserted
-            current = {q.triple for q in self.store.match(None, None, None, self.graph)}
-            self._write(current - wanted, wanted - current)
+            for p in {*AXIOM_PREDICATES, *(f[1] for f in wanted)} - read:
+                if isinstance(p, ox.NamedNode):
+                    wanted.difference_update(map(_fact, self._stream(None, p, None)))
+            current = {terms.fact(q) for q in self._stream(None, None, None, self.graph)}
+            removed, added = current - wanted, wanted - current
+            self._write(removed, added)
             self.last = Maintenance(
-                "full",
-                0,
-                len(wanted - current),
-                len(current - wanted),
-                time.perf_counter() - started,
+                "full", 0, len(added), len(removed), time.perf_counter() - started
             )
             log.info("inference: %d triples materialised", len(wanted))
             return self.last
+
+    def _stream(
+        self, s: Term | None, p: ox.NamedNode | None, o: Term | None, graph: str | None = None
+    ) -> Iterator[ox.Quad]:
+        """The asserted quads matching a pattern (every quad of ``graph`` when one is given),
+        lazily on a store that can, so that a whole predicate's quads are never held."""
+        where = ... if graph is None else graph
+        if isinstance(self.store, StreamingMatches):
+            quads: Iterable[ox.Quad] = self.store.iter_match(s, p, o, where)  # type: ignore[arg-type]
+        else:
+            quads = self.store.match(s, p, o, where)  # type: ignore[arg-type]
+        if graph is not None:
+            return iter(quads)
+        return (q for q in quads if self._asserted(q))
 
     # -- local maintenance -------------------------------------------------------------
 
@@ -284,15 +309,42 @@ class InferenceMaintainer:
     def _is_asserted(self, triple: ox.Triple) -> bool:
         return bool(self._match(triple.subject, triple.predicate, triple.object))
 
-    def _write(self, removed: Iterable[ox.Triple], added: Iterable[ox.Triple]) -> None:
-        g = self._graph_node
-        remove = [ox.Quad(t.subject, t.predicate, t.object, g) for t in removed]
-        add = [ox.Quad(t.subject, t.predicate, t.object, g) for t in added]
-        if not (remove or add):
+    def _write(
+        self, removed: Collection[Fact | ox.Triple], added: Collection[Fact | ox.Triple]
+    ) -> None:
+        if not (removed or added):
             return
-        # Queries do not see the graph half-updated; blank nodes keep their identity.
+        g = self._graph_node
+        remove = [_quad(t, g) for t in removed]
+        # Queries do not see the graph half-updated; blank nodes keep their identity. The
+        # additions go in slices: a first start at 10M triples adds millions.
+        additions = iter(added)
         with self.store.exclusive():
-            self.store.restore(remove=remove, add=add)
+            while chunk := [_quad(t, g) for t in islice(additions, WRITE_CHUNK)]:
+                self.store.restore(remove=remove, add=chunk)
+                remove = []
+            if remove:
+                self.store.restore(remove=remove, add=[])
+
+
+class _Terms:
+    """One Python object per distinct term: the store hands out a new object for every
+    occurrence, and a whole-store pass would otherwise hold millions of copies of a few
+    thousand classes and predicates."""
+
+    def __init__(self) -> None:
+        self._seen: dict[Term, Term] = {}
+
+    def one(self, term: Term) -> Term:
+        return self._seen.setdefault(term, term)
+
+    def fact(self, statement: ox.Quad | ox.Triple) -> Fact:
+        one = self.one
+        return (one(statement.subject), one(statement.predicate), one(statement.object))  # type: ignore[return-value]
+
+
+def _quad(statement: Fact | ox.Triple, graph: ox.NamedNode) -> ox.Quad:
+    return ox.Quad(statement[0], statement[1], statement[2], graph)  # type: ignore[arg-type]
 
 
 def _fact(quad: ox.Quad) -> Fact:

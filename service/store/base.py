@@ -205,6 +205,22 @@ class StreamingGraphs(Protocol):
 
 
 @runtime_checkable
+class StreamingMatches(Protocol):
+    """A store that hands out a pattern's quads as it reads them: a pass over millions of
+    them (the inferred graph's recomputation) then holds a few in memory at a time."""
+
+    def iter_match(
+        self,
+        subject: NamedNode | BlankNode | None = None,
+        predicate: NamedNode | None = None,
+        obj: NamedNode | BlankNode | Literal | None = None,
+        graph: str | EllipsisType | None = ...,
+    ) -> Iterator[Quad]:
+        """Like ``match``, read lazily from a snapshot taken at the call."""
+        ...
+
+
+@runtime_checkable
 class WritingOut(Protocol):
     """A store that serialises into a stream as it reads: a response can send a big graph or
     the whole store while it is written, from a snapshot taken at the start (a write waits

@@ -276,6 +276,17 @@ class OxigraphStore:
         with self._gate.starting():
             return list(self._store.quads_for_pattern(subject, predicate, obj, graph_name))
 
+    def iter_match(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | None = None,
+        predicate: ox.NamedNode | None = None,
+        obj: ox.NamedNode | ox.BlankNode | ox.Literal | None = None,
+        graph: str | EllipsisType | None = ...,
+    ) -> Iterator[ox.Quad]:
+        graph_name = None if graph is ... else _graph_name(graph)  # type: ignore[arg-type]
+        with self._gate.starting():
+            return self._store.quads_for_pattern(subject, predicate, obj, graph_name)
+
     def restore(self, remove: Sequence[ox.Quad], add: Sequence[ox.Quad]) -> None:
         # SPARQL's DATA blocks cannot name existing blank nodes, so this works quad by quad;
         # the writer lock and the read gate keep the intermediate states unseen.
