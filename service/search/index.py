@@ -47,7 +47,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS title_grams
 """
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Text:
     """One searchable literal of a resource."""
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
 from service.search.fields import FIELD_OF
 from service.search.index import SearchIndex, Text, combine
-from service.store.base import Store, prefetch
+from service.store.base import Store, StreamingMatches, prefetch
 from service.store.oxigraph_result import Term
 from service.writes import Write, WriteContext, WriteResult
 
@@ -37,9 +37,16 @@ class SearchMaintainer:
             and not isinstance(quad.subject, ox.Triple)
         )
 
-    def _quads(self) -> list[ox.Quad]:
-        """Every indexed quad of the store, read predicate by predicate."""
-        return [q for p in _PREDICATES for q in self.store.match(None, p, None) if self._indexed(q)]
+    def _quads(self) -> Iterator[ox.Quad]:
+        """Every indexed quad of the store, read predicate by predicate (lazily on a store
+        that can: at 10M triples they are millions)."""
+        store = self.store
+        for p in _PREDICATES:
+            if isinstance(store, StreamingMatches):
+                quads: Iterable[ox.Quad] = store.iter_match(None, p, None)
+            else:
+                quads = store.match(None, p, None)
+            yield from filter(self._indexed, quads)
 
     def fingerprint(self) -> int:
         """The fingerprint of the store's indexed quads as they are now."""
