@@ -39,7 +39,7 @@ from service.named_queries.openapi import add_named_queries
 from service.named_queries.registry import RESERVED, NamedQuery
 from service.named_queries.runner import Page, query_text, search_candidates
 from service.publishing.version import VersionedMemo
-from service.query_pool import QueryPool
+from service.query_pool import NeedsTextIndex, QueryPool
 from service.request_facts import note
 from service.result_cache import ResultCache
 from service.routes.common import (
@@ -229,7 +229,14 @@ async def run_named_query(request: Request) -> Response:
             kind, state.store, answer, state.store, query, raw, page, dataset, checks
         )
     else:
-        in_worker = await _in_a_worker(request, pool, kind, query, raw, page, dataset)
+        try:
+            in_worker = await _in_a_worker(request, pool, kind, query, raw, page, dataset)
+        except NeedsTextIndex:
+            # The full-text function spelled so that _fits_a_worker missed it: run here, where
+            # the index is.
+            in_worker = await reads.run(
+                kind, state.store, answer, state.store, query, raw, page, dataset, checks
+            )
         if in_worker is None:
             return Response(status_code=CLIENT_CLOSED_REQUEST)
         result = in_worker

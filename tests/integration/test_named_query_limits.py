@@ -7,6 +7,7 @@ import contextlib
 import re
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -94,3 +95,44 @@ def test_a_bad_parameter_is_refused_before_any_worker_runs(named: Service) -> No
     assert r.status_code == 400, r.text
     missing = httpx.get(f"{named.url}/api/queries/search")
     assert missing.status_code == 400, missing.text
+
+
+ESCAPED_SEARCH = (
+    "#+ title:\n#+   fi: Tekstihaku\n#+   en: Text search\n"
+    "#+ description:\n#+   fi: Tekstihaun funktio toisin kirjoitettuna.\n"
+    "#+   en: The full-text function spelled otherwise.\n"
+    "#+ params:\n#+   text:\n#+     type: string\n#+     required: true\n"
+    "SELECT ?thing ?score WHERE {\n"
+    "  ?thing <http://www.w3.org/2004/02/skos/core#prefLabel> ?label .\n"
+    "  BIND (<https://w3id.org/osaamiskartta/fn\\u0023textScore>(?thing, ?text) AS ?score)\n"
+    "  FILTER (BOUND(?score))\n"
+    "}\nORDER BY DESC(?score) ?thing\n"
+)
+
+
+def test_a_named_query_calling_the_text_index_otherwise_spelled_runs_where_the_index_is(
+    tmp_path: Path,
+) -> None:
+    """A disk store with the search index in memory: the workers have no index. A named query
+    whose full-text call the route does not recognise is sent back by the worker and answered
+    in the service's process, not refused with a 500."""
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    (queries / "escaped.rq").write_text(ESCAPED_SEARCH, encoding="utf-8")
+    running = start_service(
+        tmp_path,
+        store=str(tmp_path / "store"),
+        load_dirs=[FIXTURES / "graphs"],
+        env={
+            "OSAAMISKARTTA_RESULT_CACHE_BYTES": "0",
+            "OSAAMISKARTTA_SEARCH_INDEX": "memory",
+            "OSAAMISKARTTA_QUERIES_DIR": str(queries),
+        },
+    )
+    try:
+        for _ in range(2):
+            r = httpx.get(f"{running.url}/api/queries/escaped", params={"text": "kuopio"})
+            assert r.status_code == 200, r.text
+            assert [x["thing"] for x in r.json()["records"]] == ["http://example.org/kuopio"]
+    finally:
+        running.stop()
