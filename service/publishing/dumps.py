@@ -232,8 +232,12 @@ class DumpCache(Refreshing[DumpSet]):
         version: DataVersion,
         directory: Path | None = None,
         build: Callable[[Store, str, Version, Path], DumpSet] = build_dumps,
+        writing: Callable[[], bool] = lambda: False,
     ) -> None:
-        super().__init__("dumps", version, self._build_set)
+        # The graphs are read one after another, so a write during a build could leave
+        # graphs of two states in one set: such a set is not kept (``writing``, see
+        # service/publishing/refreshing.py).
+        super().__init__("dumps", version, self._build_set, writing)
         self._store = store
         self._base_iri = base_iri
         self._build = build
@@ -247,15 +251,25 @@ class DumpCache(Refreshing[DumpSet]):
         self._directory = directory
 
     def _build_set(self, version: Version) -> DumpSet:
-        # One build at a time (Refreshing), so the kept directories need no lock.
         building = self._directory / f"{uuid.uuid4().hex}"
         building.mkdir()
         try:
-            built = self._build(self._store, self._base_iri, version, building)
+            return self._build(self._store, self._base_iri, version, building)
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)
             raise
-        self._kept.append(building)
+
+    # Both under Refreshing's lock, so the kept directories need none of their own.
+
+    def _accepted(self, value: DumpSet) -> None:
+        self._kept.append(_directory_of(value))
         while len(self._kept) > 2:
             shutil.rmtree(self._kept.pop(0), ignore_errors=True)
-        return built
+
+    def _discarded(self, value: DumpSet) -> None:
+        # Never served: its files go; the set in use and the one before stay.
+        shutil.rmtree(_directory_of(value), ignore_errors=True)
+
+
+def _directory_of(built: DumpSet) -> Path:
+    return built.dumps[0].path.parent

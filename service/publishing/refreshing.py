@@ -137,8 +137,10 @@ class Refreshing(Generic[T]):
         with self._lock:
             if settled or self._latest is None:
                 self._latest, self._unsettled = value, not settled
+                self._accepted(value)
             else:
                 log.info("the %s saw a write under way: the earlier ones are kept", self.name)
+                self._discarded(value)
             value = self._latest
             self._duration = time.monotonic() - began
             self._running = self._running_for = None
@@ -146,6 +148,14 @@ class Refreshing(Generic[T]):
                 self._again = False
                 self._ensure()
         future.set_result(value)
+
+    def _accepted(self, value: T) -> None:
+        """A computed value became the latest (under the lock, before another computation
+        can start): a subclass may release what older values hold."""
+
+    def _discarded(self, value: T) -> None:
+        """A computed value that met a write is thrown away (under the lock, before another
+        computation can start): a subclass releases what it holds."""
 
     def close(self) -> None:
         """The service stops; a computation still running is left to end on its own."""

@@ -48,6 +48,7 @@ class Publication:
                 settings.base_iri,
                 version,
                 Path(directory) if (directory := settings.dumps_directory) else None,
+                writing=writing,
             ),
             StatisticsCache(store, settings.base_iri, version, writing),
             LandingCountsCache(store, version),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -10,7 +11,8 @@ import pytest
 from rdflib import Dataset, Graph
 
 from service.publishing import dumps
-from service.publishing.version import DataVersion
+from service.publishing.version import DataVersion, Version
+from service.store.base import Store
 from service.store.oxigraph import OxigraphStore
 
 BASE = "https://w3id.org/osaamiskartta/"
@@ -86,3 +88,36 @@ def test_a_triple_shared_by_any_two_of_three_graphs_is_written_once(tmp_path: Pa
     files = {d.format.name: d for d in built.dumps}
     lines = gzip.decompress(files["osaamiskartta.nt.gz"].path.read_bytes()).splitlines()
     assert len(lines) == len(set(lines)) == 21
+
+
+def test_a_set_that_met_a_write_is_not_kept_and_the_kept_sets_stay(
+    store: OxigraphStore, tmp_path: Path
+) -> None:
+    """The graphs are read one after another: a write during a build may leave two states in
+    one set. Such a set is thrown away (an earlier one exists), and the set in use and the one
+    before it stay on disk."""
+    version, writes = DataVersion(), threading.Event()
+    directories: list[Path] = []
+
+    def build(store: Store, base: str, at: Version, directory: Path) -> dumps.DumpSet:
+        directories.append(directory)
+        built = dumps.build_dumps(store, base, at, directory)
+        if len(directories) == 3:
+            writes.set()  # a write begins while the third set is built
+        return built
+
+    cache = dumps.DumpCache(store, BASE, version, tmp_path / "dumps", build, writing=writes.is_set)
+    first = cache.get()
+    version.bump()
+    second = cache.get()
+    version.bump()
+    future = cache.refresh()
+    assert future is not None
+    assert future.result(10) is second  # the third was not kept
+    assert not directories[2].exists()
+    assert all(d.path.is_file() for d in (*first.dumps, *second.dumps))
+    writes.clear()
+    version.bump()  # the write ends
+    fourth = cache.get()
+    assert fourth.version == version.current and len(directories) == 4
+    assert sorted((tmp_path / "dumps").iterdir()) == sorted(directories[1::2])
