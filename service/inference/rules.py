@@ -167,6 +167,11 @@ def entail(axioms: Axioms, facts: Iterable[Fact]) -> set[Fact]:
                 add((s, q, o))
         for c in axioms.domains.get(p, ()):
             add((s, TYPE, c))
+        if p in axioms.transitive:
+            # Before the resource check: `w p s` and `s p "x"` give `w p "x"`, whichever of
+            # them comes first (a literal's own chain, the forward join below, has no next).
+            for w in list(backward.get((s, p), ())):
+                add((w, p, o))  # type: ignore[arg-type]
         if not resource:
             continue
         assert isinstance(o, ox.NamedNode | ox.BlankNode)
@@ -180,6 +185,4 @@ def entail(axioms: Axioms, facts: Iterable[Fact]) -> set[Fact]:
         if p in axioms.transitive:
             for z in list(forward.get((o, p), ())):
                 add((s, p, z))
-            for w in list(backward.get((s, p), ())):
-                add((w, p, o))  # type: ignore[arg-type]
     return known

@@ -12,7 +12,7 @@ from rdflib import Graph, URIRef
 
 from service.inference import maintainer as maintainer_module
 from service.inference.maintainer import InferenceMaintainer
-from service.inference.rules import Axioms, entail
+from service.inference.rules import Axioms, Fact, entail
 from service.rdf import parse_triples
 from service.sparql.formats import TURTLE
 from service.store.base import GraphChange
@@ -222,3 +222,20 @@ def test_a_recomputation_written_in_slices_leaves_the_same_graph(
     done = maintainer.recompute()
     assert (done.added, done.removed) == (5, 1)
     assert set(store.match(None, None, None, inferred)) == expected
+
+
+def test_a_transitive_chain_ending_in_a_literal_is_found_whatever_the_order() -> None:
+    """prp-trp with a literal at the end, reached through a sub-property: the rules' answer
+    must not depend on the order the facts come in (a set's order, in a recomputation)."""
+    axioms = Axioms.from_triples(
+        _triples(
+            b"@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+            b"@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+            b"@prefix ex: <https://example.org/> .\n"
+            b"ex:q a owl:TransitiveProperty . ex:p rdfs:subPropertyOf ex:q .\n"
+        )
+    )
+    a, b, p, q = (ox.NamedNode(EX + n) for n in ("a", "b", "p", "q"))
+    facts: list[Fact] = [(a, q, b), (b, p, ox.Literal("x"))]
+    for ordered in (facts, facts[::-1]):
+        assert (a, q, ox.Literal("x")) in entail(axioms, ordered)
