@@ -317,10 +317,13 @@ class InferenceMaintainer:
         g = self._graph_node
         remove = [_quad(t, g) for t in removed]
         # Queries do not see the graph half-updated; blank nodes keep their identity. The
-        # additions go in slices: a first start at 10M triples adds millions.
+        # in-process store, whose readers the gate keeps out, takes the additions in slices (a
+        # first start at 10M triples adds millions); a remote engine gets one update, atomic
+        # there for its other clients too.
+        size = WRITE_CHUNK if isinstance(self.store, StreamingMatches) else None
         additions = iter(added)
         with self.store.exclusive():
-            while chunk := [_quad(t, g) for t in islice(additions, WRITE_CHUNK)]:
+            while chunk := [_quad(t, g) for t in islice(additions, size)]:
                 self.store.restore(remove=remove, add=chunk)
                 remove = []
             if remove:
