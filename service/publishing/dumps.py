@@ -259,7 +259,8 @@ class DumpCache(Refreshing[DumpSet]):
             shutil.rmtree(building, ignore_errors=True)
             raise
 
-    # Both under Refreshing's lock, so the kept directories need none of their own.
+    # Both run in the build's pass, one pass at a time (Refreshing), so the kept directories
+    # need no lock of their own.
 
     def _accepted(self, value: DumpSet) -> None:
         self._kept.append(_directory_of(value))

@@ -123,6 +123,13 @@ class Refreshing(Generic[T]):
                     quiet = not self._writing()
                     value = self._compute(version)
                     settled = quiet and not self._writing() and self._version.current == version
+                    # Only passes set _latest, one at a time: it cannot change before the
+                    # switch below. The hooks run here, outside the readers' lock.
+                    kept = settled or self._latest is None
+                    if kept:
+                        self._accepted(value)
+                    else:
+                        self._discarded(value)
                 finally:
                     _OnePass.holder = None
         except BaseException as error:
@@ -135,13 +142,12 @@ class Refreshing(Generic[T]):
             future.set_exception(error)
             return
         with self._lock:
-            if settled or self._latest is None:
+            if kept:
                 self._latest, self._unsettled = value, not settled
-                self._accepted(value)
             else:
                 log.info("the %s saw a write under way: the earlier ones are kept", self.name)
-                self._discarded(value)
-            value = self._latest
+                assert self._latest is not None  # else it was kept
+                value = self._latest
             self._duration = time.monotonic() - began
             self._running = self._running_for = None
             if self._again:
@@ -150,12 +156,13 @@ class Refreshing(Generic[T]):
         future.set_result(value)
 
     def _accepted(self, value: T) -> None:
-        """A computed value became the latest (under the lock, before another computation
-        can start): a subclass may release what older values hold."""
+        """A computed value is about to become the latest (in its pass, before any other
+        value's pass can start): a subclass may release what older values hold. An error
+        here fails the computation."""
 
     def _discarded(self, value: T) -> None:
-        """A computed value that met a write is thrown away (under the lock, before another
-        computation can start): a subclass releases what it holds."""
+        """A computed value that met a write is thrown away (in its pass, as above): a
+        subclass releases what it holds."""
 
     def close(self) -> None:
         """The service stops; a computation still running is left to end on its own."""
