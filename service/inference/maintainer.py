@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from itertools import islice
 
 import pyoxigraph as ox
@@ -39,6 +40,8 @@ from service.writes import Write, WriteContext, WriteResult
 log = logging.getLogger("uvicorn.error")
 # Above this many touched nodes a write recomputes everything (cheaper than many lookups).
 LOCAL_LIMIT = 5_000
+INVALIDATED_AT_TIME = ox.NamedNode("http://www.w3.org/ns/prov#invalidatedAtTime")
+XSD_DATE_TIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
 # Inferred triples added per call to the store.
 WRITE_CHUNK = 50_000
 
@@ -100,7 +103,29 @@ class InferenceMaintainer:
     # -- the observer ------------------------------------------------------------------
 
     def committed(self, write: Write, context: WriteContext, result: WriteResult) -> None:
-        """Bring the inferred graph in step with a committed write."""
+        """Bring the inferred graph in step with a committed write. When that fails, the graph
+        is marked stale (``prov:invalidatedAtTime``, in the graph itself), so that the next
+        start recomputes it; a full recomputation drops the mark with everything unwanted."""
+        try:
+            self._follow(result)
+        except BaseException:
+            self._mark_stale()
+            raise
+
+    def _mark_stale(self) -> None:
+        now = ox.Literal(datetime.now(UTC).isoformat(), datatype=XSD_DATE_TIME)
+        mark = ox.Quad(self._graph_node, INVALIDATED_AT_TIME, now, self._graph_node)
+        try:
+            with self.store.exclusive():
+                self.store.restore(remove=[], add=[mark])
+        except Exception:  # the store that failed the maintenance may fail this too
+            log.exception("inference: the inferred graph could not be marked stale")
+
+    def is_marked_stale(self) -> bool:
+        """Whether a maintenance failed since the last full recomputation."""
+        return bool(self.store.match(self._graph_node, INVALIDATED_AT_TIME, None, self.graph))
+
+    def _follow(self, result: WriteResult) -> None:
         if any(map(self._asserted_graph, result.delta.loaded)):
             # Whole graphs were bulk-loaded: they may hold axioms, and they are big (small
             # files are not bulk-loaded), so everything is derived again without reading their
@@ -128,6 +153,9 @@ class InferenceMaintainer:
         if not self.store.has_graph(self.graph):
             if self.store.named_graphs():
                 self.recompute()
+        elif self.is_marked_stale():
+            log.info("inference: a maintenance failed after a write; recomputing")
+            self.recompute()
         elif self._restates_asserted():
             log.info("inference: the inferred graph restates asserted triples; recomputing")
             self.recompute()

@@ -13,6 +13,7 @@ from rdflib import Graph, URIRef
 from service.inference import maintainer as maintainer_module
 from service.inference.maintainer import InferenceMaintainer
 from service.inference.rules import Axioms, Fact, entail
+from service.inference.vocabulary import TYPE
 from service.rdf import parse_triples
 from service.sparql.formats import TURTLE
 from service.store.base import GraphChange
@@ -239,3 +240,34 @@ def test_a_transitive_chain_ending_in_a_literal_is_found_whatever_the_order() ->
     facts: list[Fact] = [(a, q, b), (b, p, ox.Literal("x"))]
     for ordered in (facts, facts[::-1]):
         assert (a, q, ox.Literal("x")) in entail(axioms, ordered)
+
+
+def test_a_failed_maintenance_marks_the_graph_stale_for_the_next_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A write stands when the inferred graph could not follow it: the graph is marked stale,
+    and the next start recomputes it (which drops the mark)."""
+    store, writer, maintainer = _setup()
+    inferred = f"{BASE}graph/system/inferred"
+
+    def broken(seeds: object) -> None:
+        raise RuntimeError("the maintenance failed")
+
+    monkeypatch.setattr(maintainer, "update_around", broken)
+    writer.apply(
+        SparqlUpdate(
+            f"INSERT DATA {{ GRAPH <{BASE}graph/data/x> {{ <{EX}oulu> a <{EX}University> }} }}"
+        ),
+        WriteContext("cli"),
+    )
+    institution = (ox.NamedNode(EX + "oulu"), TYPE, ox.NamedNode(EX + "Institution"))
+    assert not store.match(*institution, inferred)
+    assert maintainer.is_marked_stale()
+    started = InferenceMaintainer(store, BASE, lambda g: "/system/" not in g)
+    started.ensure_fresh()
+    assert started.last.mode == "full"
+    assert store.match(*institution, inferred)
+    assert not started.is_marked_stale()
+    again = InferenceMaintainer(store, BASE, lambda g: "/system/" not in g)
+    again.ensure_fresh()
+    assert again.last.mode == "none"
