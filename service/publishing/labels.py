@@ -103,6 +103,9 @@ _PREFIXES = {
     "http://data.europa.eu/snb/model/elm/": "elm",
     "http://www.w3.org/ns/shacl#": "sh",
     "http://www.w3.org/2001/XMLSchema#": "xsd",
+    "http://rdfs.org/ns/void#": "void",
+    "http://spdx.org/rdf/terms#": "spdx",
+    "http://www.w3.org/2006/vcard/ns#": "vcard",
     "https://w3id.org/osaamiskartta/ontology#": "ok",
 }
 

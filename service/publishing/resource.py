@@ -106,19 +106,24 @@ def describe(store: Store, iri: str) -> Description:
         for p in counts
         for t in sparql.triples(sparql.run(store, "incoming", resource=resource, p=ox.NamedNode(p)))
     ]
+    labels = labels_of(store, own + incoming)
+    return Description(list(dict.fromkeys(own + incoming + labels)), counts)
+
+
+def labels_of(store: Store, triples: Sequence[ox.Triple]) -> list[ox.Triple]:
+    """The label triples the store has for every IRI ``triples`` mention."""
     mentioned = {
         term.value
-        for t in (*own, *incoming)
+        for t in triples
         for term in (t.subject, t.predicate, t.object)
         if isinstance(term, ox.NamedNode)
     }
-    labels: list[ox.Triple] = []
-    if mentioned:
-        query = bind_rows(
-            sparql.load("describe_labels"), "s", [ox.NamedNode(i) for i in sorted(mentioned)]
-        )
-        labels = sparql.triples(store.query(query))
-    return Description(list(dict.fromkeys(own + incoming + labels)), counts)
+    if not mentioned:
+        return []
+    query = bind_rows(
+        sparql.load("describe_labels"), "s", [ox.NamedNode(i) for i in sorted(mentioned)]
+    )
+    return sparql.triples(store.query(query))
 
 
 def exists(store: Store, iri: str) -> bool:

@@ -15,13 +15,14 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from service.errors import NotComputedYet, NotFound
 from service.publishing import html, landing, resource
-from service.publishing.dcat import catalog_graph
+from service.publishing.dcat import catalog_graph, catalog_iri
 from service.publishing.dumps import PREFIXES as DUMP_PREFIXES
 from service.publishing.labels import choose_language, other_language
 from service.publishing.links import Links
 from service.publishing.ontology_docs import build_ontology_doc, ontology_rdf
 from service.publishing.site import Publication
 from service.publishing.version import shown
+from service.publishing.void import dataset_iri as dataset_of
 from service.publishing.void import void_graph
 from service.routes.caching import show
 from service.routes.common import app_state
@@ -333,21 +334,24 @@ async def dump_file(request: Request, name: str) -> Response:
 
 @router.get("/.well-known/void", name="void")
 async def void(request: Request) -> Response:
-    """The VoID description of the dataset (Turtle, JSON-LD, RDF/XML, N-Triples)."""
+    """The VoID description of the dataset (Turtle, JSON-LD, RDF/XML, N-Triples; a page for
+    browsers)."""
     publication = _publication(request)
-    fmt = _rdf_format(request, DOCUMENT_FORMATS)
+    fmt = None if _wants_html(request, DOCUMENT_FORMATS) else _rdf_format(request, DOCUMENT_FORMATS)
     stats = await publication.statistics.recent(publication.wait)
     show(request, stats.version)
     root = str(request.base_url).rstrip("/")
     triples = void_graph(stats, publication.base_iri, root, publication.publisher.iri)
+    if fmt is None:
+        return await _built_page(request, triples, dataset_of(publication.base_iri))
     return _rdf(request, _serialize(triples, fmt), fmt)
 
 
 @router.get("/catalog", name="catalog")
 async def catalog(request: Request) -> Response:
-    """The DCAT-AP 3.0.1 catalog (Turtle, JSON-LD, RDF/XML, N-Triples)."""
+    """The DCAT-AP 3.0.1 catalog (Turtle, JSON-LD, RDF/XML, N-Triples; a page for browsers)."""
     publication = _publication(request)
-    fmt = _rdf_format(request, DOCUMENT_FORMATS)
+    fmt = None if _wants_html(request, DOCUMENT_FORMATS) else _rdf_format(request, DOCUMENT_FORMATS)
     stats, dumps, counted = await asyncio.gather(
         publication.statistics.recent(publication.wait),
         publication.dumps.recent(publication.wait),
@@ -361,7 +365,28 @@ async def catalog(request: Request) -> Response:
     triples = catalog_graph(
         publication.base_iri, root, publication.publisher, stats, dumps, regions
     )
+    if fmt is None:
+        return await _built_page(request, triples, catalog_iri(publication.base_iri))
     return _rdf(request, _serialize(triples, fmt), fmt)
+
+
+async def _built_page(request: Request, triples: list[ox.Triple], iri: str) -> Response:
+    """A description the service builds itself (VoID, the catalog) as a resource's page: its
+    subject's properties, blank-node values (partitions, distributions) one level deep, and
+    the links to the RDF forms of the same URL."""
+    state, publication = app_state(request), _publication(request)
+    lang, links = _reader(request)
+    layout = await state.executor.run(publication.layout.get)
+    labels = await state.executor.run(resource.labels_of, state.store, triples)
+    described = resource.Description(triples + labels, {})
+    page = resource.build_page(described, iri, lang, layout, links)
+    return _page(
+        request,
+        "resource.html",
+        page=page,
+        formats=_format_links(request.url.path),
+        incoming_shown=0,
+    )
 
 
 @router.get("/query-examples", name="query_examples")

@@ -322,3 +322,31 @@ def test_conditional_get_answers_304_and_a_write_changes_the_etag(published: Ser
     assert dump.headers["etag"] != dumps_etag
     assert b"https://example.org/publishing-test" not in dump.content
     assert b"<https://example.org/a>" in dump.content
+
+
+def test_browsers_read_void_and_the_catalog_as_pages(published: Service) -> None:
+    """A browser (or `Accept: text/html`) gets VoID and the catalog as pages: their figures,
+    blank-node values one level deep and links to the RDF forms; a harvester still gets RDF."""
+    turtle = httpx.get(f"{published.url}/.well-known/void", headers={"Accept": "text/turtle"})
+    triples = (
+        Graph()
+        .parse(data=turtle.text, format="turtle")
+        .value(URIRef(f"{BASE}dataset"), VOID.triples)
+    )
+    for accept in (BROWSER, "text/html"):
+        void = httpx.get(f"{published.url}/.well-known/void", headers={"Accept": accept})
+        assert void.status_code == 200, void.text
+        assert void.headers["content-type"].startswith("text/html")
+        assert "Accept" in void.headers["vary"]
+        assert f">{int(triples.toPython())}" in void.text
+        assert "kolmikkoja" in void.text  # void:triples, labelled
+        assert f"{published.url}/dumps/osaamiskartta.ttl" in void.text
+        assert 'href="/.well-known/void?format=turtle"' in void.text
+        catalog = httpx.get(f"{published.url}/catalog", headers={"Accept": accept})
+        assert catalog.status_code == 200, catalog.text
+        assert catalog.headers["content-type"].startswith("text/html")
+        assert "Pohjois-Savon Liitto" in catalog.text  # the publisher's label, from the store
+        assert 'href="/catalog?format=jsonld"' in catalog.text
+    again = httpx.get(f"{published.url}/catalog?format=ttl", headers={"Accept": BROWSER})
+    assert again.headers["content-type"].startswith("text/turtle")
+    Graph().parse(data=again.text, format="turtle")
