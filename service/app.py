@@ -34,6 +34,7 @@ from service.rate_limit import RateLimitMiddleware, TokenBuckets
 from service.result_cache import ResultCache
 from service.routes import admin as admin_routes
 from service.routes import api_docs, graph_store, sparql
+from service.routes import dataset as dataset_routes
 from service.routes import named_queries as named_query_routes
 from service.routes import operations as operations_routes
 from service.routes import publishing as publishing_routes
@@ -178,6 +179,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(validation_routes.router)
 
     app.include_router(publishing_routes.router)
+    app.include_router(dataset_routes.router)
     app.include_router(tools_router)
     app.include_router(admin_routes.router)
     app.include_router(operations_routes.router)
