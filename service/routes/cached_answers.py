@@ -16,11 +16,12 @@ from fastapi import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service.routes import named_queries, sparql
+from service.routes.named_answers import cached_answer
 
 # Path (or path prefix, ending in /) -> the lookup of an answer to it made before routing.
 _LOOKUPS: dict[str, Callable[[Scope], Response | None]] = {
     "/sparql": sparql.answer_before_routing,
-    named_queries.ANSWERS_PREFIX: named_queries.cached_answer,
+    named_queries.ANSWERS_PREFIX: cached_answer,
 }
 
 

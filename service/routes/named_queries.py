@@ -7,14 +7,12 @@ import time
 import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from starlette.datastructures import Headers, State
-from starlette.types import Scope
+from starlette.datastructures import State
 
 from service.errors import NotFound, ParameterProblem
 from service.inference import asserted_only
@@ -40,7 +38,6 @@ from service.named_queries.registry import RESERVED, NamedQuery
 from service.named_queries.runner import Page, query_text, search_candidates
 from service.publishing.version import VersionedMemo
 from service.query_pool import NeedsTextIndex, QueryPool
-from service.request_facts import note
 from service.result_cache import ResultCache
 from service.routes.common import (
     CLIENT_CLOSED_REQUEST,
@@ -48,6 +45,7 @@ from service.routes.common import (
     app_state,
     unless_client_leaves,
 )
+from service.routes.named_answers import NamedAnswer, answer_key, answer_version
 from service.sparql.conneg import negotiate
 from service.sparql.formats import JSON_LD, N_TRIPLES, TURTLE
 from service.sparql.functions import uses_text_search
@@ -143,55 +141,6 @@ async def list_queries(request: Request) -> Response:
     return JSONResponse({"queries": listing}, headers={"Cache-Control": CACHE_CONTROL})
 
 
-@dataclass(frozen=True)
-class NamedAnswer:
-    """A named query's answer as the route sends it."""
-
-    body: bytes
-    media_type: str
-    headers: dict[str, str]
-
-    def response(self, head: bool) -> Response:
-        """The HTTP response (without a body for HEAD)."""
-        body = b"" if head else self.body
-        return Response(body, media_type=self.media_type, headers=self.headers)
-
-
-def _answer_key(scope: Scope) -> tuple[object, ...]:
-    """What in a request decides the bytes of a named query's answer: the query and its
-    parameters, the negotiated format and label language, and the request's own URL (the
-    page links are absolute)."""
-    headers = Headers(scope=scope)
-    return (
-        scope["path"],
-        scope["query_string"],
-        headers.get("accept"),
-        headers.get("accept-language"),
-        scope.get("scheme"),
-        headers.get("host"),
-        scope.get("server"),
-        scope.get("root_path", ""),
-    )
-
-
-def _version(scope: Scope) -> int:
-    counter: int = scope["app"].state.publication.version.current.counter
-    return counter
-
-
-def cached_answer(scope: Scope) -> Response | None:
-    """The response to a GET or HEAD of a named query asked before at this data version, or
-    None (service/routes/cached_answers.py serves it before routing)."""
-    cache: ResultCache[NamedAnswer] | None = getattr(scope["app"].state, "named_answers", None)
-    if cache is None or not cache.enabled:
-        return None
-    answered = cache.get(_version(scope), _answer_key(scope))
-    if answered is None:
-        return None
-    note("cache", "hit")
-    return answered.response(scope["method"] == "HEAD")
-
-
 async def run_named_query(request: Request) -> Response:
     """Run one named query; each query is documented as its own path in the OpenAPI document.
 
@@ -201,7 +150,7 @@ async def run_named_query(request: Request) -> Response:
     state = app_state(request)
     # Read before the query runs: an answer computed while a write commits is kept under the
     # version before it, which no later lookup uses.
-    version = _version(request.scope)
+    version = answer_version(request.scope)
     query = _named(request, request.path_params["name"])
     fmt = negotiate(
         request.headers.get("accept"), request.query_params.get("format"), ANSWER_FORMATS
@@ -257,7 +206,7 @@ async def run_named_query(request: Request) -> Response:
     cache: ResultCache[NamedAnswer] = request.app.state.named_answers
     if cache.enabled:
         cache.miss()
-        key = _answer_key(request.scope)
+        key = answer_key(request.scope)
         cache.put(version, key, answered, len(request.scope["query_string"]) + 200)
     return answered.response(request.method == "HEAD")
 
