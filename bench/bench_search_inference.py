@@ -1,6 +1,6 @@
 """Benchmark of full-text search and inference maintenance (issue 8).
 
-Run: .venv/bin/python bench/bench_search_inference.py [--sizes 100000 1000000] [--owlrl 100000]
+Run: .venv/bin/python -m bench.bench_search_inference [--sizes 100000 1000000] [--owlrl 100000]
 Writes bench/results/search-inference.md. Synthetic data is generated here (Finnish compound
 labels, organisation types, memberships, goal-support chains, SKOS hierarchies) on top of the
 project's ontology, so that the rules have work to do. Each figure is reported against a peer

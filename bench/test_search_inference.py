@@ -1,4 +1,5 @@
-"""`make bench` runs the search and inference benchmark through pytest.
+"""The search and inference benchmark through pytest
+(`.venv/bin/python -m pytest bench/test_search_inference.py`; `make bench` runs the others).
 
 Sizes from BENCH_SIZES (default "100000 1000000"), owlrl's peer size from BENCH_OWLRL
 (default 20000); the results go to bench/results/search-inference.md. No timed assertions:
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from bench_search_inference import main
+from bench.bench_search_inference import main
 
 
 def test_search_and_inference_benchmark_writes_its_table() -> None:
