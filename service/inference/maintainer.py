@@ -306,8 +306,8 @@ class InferenceMaintainer:
 
             def owned(t: ox.Triple | Fact) -> bool:
                 s, p, o = t[0], t[1], t[2]
-                if p in AXIOM_PREDICATES:
-                    return False
+                if p in AXIOM_PREDICATES or (p == INVALIDATED_AT_TIME and s == self._graph_node):
+                    return False  # the stale mark goes with a full recomputation only
                 return s in nodes or (p != TYPE and o in nodes)
 
             wanted = {ox.Triple(*f) for f in closure - around if owned(f)}

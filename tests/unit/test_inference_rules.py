@@ -263,6 +263,18 @@ def test_a_failed_maintenance_marks_the_graph_stale_for_the_next_start(
     institution = (ox.NamedNode(EX + "oulu"), TYPE, ox.NamedNode(EX + "Institution"))
     assert not store.match(*institution, inferred)
     assert maintainer.is_marked_stale()
+    monkeypatch.undo()
+    # A later write that names the graph itself is maintained locally and keeps the mark.
+    writer.apply(
+        SparqlUpdate(
+            f"INSERT DATA {{ GRAPH <{BASE}graph/data/x> {{ "
+            f"<{EX}jory> <{EX}hasMember> <{inferred}> . "
+            f'<{inferred}> <http://www.w3.org/2000/01/rdf-schema#label> "x" }} }}'
+        ),
+        WriteContext("cli"),
+    )
+    assert maintainer.last.mode == "local"
+    assert maintainer.is_marked_stale()
     started = InferenceMaintainer(store, BASE, lambda g: "/system/" not in g)
     started.ensure_fresh()
     assert started.last.mode == "full"
