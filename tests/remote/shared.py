@@ -216,7 +216,9 @@ def _void_and_dumps_reach(service: Service, triples: int) -> None:
     void_ns = "http://rdfs.org/ns/void#"
     dataset = URIRef(BASE + "dataset")
     seen: list[tuple[int, int, int]] = []
-    for _ in range(120):
+    # A deadline, not a number of tries: each request may wait for its value a while.
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
         r = http.get(f"{service.url}/.well-known/void", headers={"Accept": "text/turtle"})
         index = http.get(f"{service.url}/dumps/", headers={"Accept": "application/json"})
         if r.status_code == 200 and index.status_code == 200:
