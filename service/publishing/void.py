@@ -54,7 +54,7 @@ def compute_statistics(store: Store, base_iri: str, version: Version) -> Statist
         _summed(per_graph, "property", "triples"),
         _repeats(store, "void_property_repeats", "property", sizes, system=system),
     )
-    per_class = sparql.rows(store, "void_classes", system=system, entitySpace=space)
+    per_class = sparql.rows(store, "void_classes", system=system)
     classes = _once(
         _summed(per_class, "class", "entities"),
         _repeats(store, "void_class_repeats", "class", sizes, system=system),
@@ -70,7 +70,9 @@ def compute_statistics(store: Store, base_iri: str, version: Version) -> Statist
         properties=len(property_triples),
         classes=classes,
         property_triples=property_triples,
-        examples=_examples(per_class, classes),
+        examples=_examples(
+            sparql.rows(store, "void_class_examples", system=system, entitySpace=space), classes
+        ),
     )
 
 
@@ -105,13 +107,11 @@ def _once(totals: Counter[str], repeats: Counter[str]) -> tuple[tuple[str, int],
 def _examples(
     per_class: list[sparql.Binding], classes: tuple[tuple[str, int], ...]
 ) -> tuple[str, ...]:
-    """An instance in the entity IRI space of each of the first classes that have one: the
-    least IRI of the class across the graphs."""
-    least: dict[str, str] = {}
-    for row in per_class:
-        if "example" in row:
-            c, example = row["class"]["value"], row["example"]["value"]
-            least[c] = min(example, least.get(c, example))
+    """An instance in the entity IRI space of each of the first classes that have one (the
+    rows of void_class_examples.rq), the largest classes first."""
+    least = {
+        row["class"]["value"]: row["example"]["value"] for row in per_class if "example" in row
+    }
     return tuple(least[c] for c, _ in classes if c in least)[:EXAMPLE_COUNT]
 
 
