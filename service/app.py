@@ -42,6 +42,7 @@ from service.routes import validation as validation_routes
 from service.routes.cached_answers import CachedAnswers
 from service.routes.caching import CachingMiddleware
 from service.routes.common import AppState
+from service.routes.head_requests import HeadAsGet
 from service.routes.tools import router as tools_router
 from service.settings import MEMORY, Settings
 from service.sparql.endpoint import Payload
@@ -185,7 +186,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(operations_routes.router)
     app.state.metrics = metrics
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
-    # Innermost: cached query answers skip routing, and still get every header below.
+    # Innermost: a HEAD of a GET-only route reaches it as a GET (service/routes/head_requests.py).
+    app.add_middleware(HeadAsGet, routes=app.router.routes)
+    # Cached query answers skip routing, and still get every header below.
     app.add_middleware(CachedAnswers)
     app.add_middleware(CachingMiddleware)
     # Reads are open to any origin; writes stay same-origin (no CORS for POST, PUT, DELETE).

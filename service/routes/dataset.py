@@ -111,7 +111,7 @@ async def void(request: Request) -> Response:
     triples = void_graph(stats, publication.base_iri, root, publication.publisher.iri)
     if fmt is None:
         return await _built_page(request, triples, dataset_of(publication.base_iri))
-    return rdf_response(request, serialized(triples, fmt), fmt)
+    return rdf_response(serialized(triples, fmt), fmt)
 
 
 @router.get("/catalog", name="catalog")
@@ -134,7 +134,7 @@ async def catalog(request: Request) -> Response:
     )
     if fmt is None:
         return await _built_page(request, triples, catalog_iri(publication.base_iri))
-    return rdf_response(request, serialized(triples, fmt), fmt)
+    return rdf_response(serialized(triples, fmt), fmt)
 
 
 async def _built_page(request: Request, triples: list[ox.Triple], iri: str) -> Response:

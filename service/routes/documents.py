@@ -84,15 +84,15 @@ def html_page(request: Request, template: str, status: int = 200, **context: obj
     lang, links = reader(request)
     body = html.render(template, lang, _switch(request, lang), links=links, **context)
     return HTMLResponse(
-        b"" if request.method == "HEAD" else body.encode(),
+        body.encode(),
         status_code=status,
         headers={"Vary": VARY, "Content-Language": lang},
     )
 
 
-def rdf_response(request: Request, body: bytes, fmt: Format, **headers: str) -> Response:
+def rdf_response(body: bytes, fmt: Format, **headers: str) -> Response:
     return Response(
-        b"" if request.method == "HEAD" else body,
+        body,
         media_type=fmt.content_type,
         headers={"Vary": VARY, **headers},
     )

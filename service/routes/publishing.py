@@ -88,7 +88,7 @@ async def resource_document(request: Request, path: str) -> Response:
     if fmt is not None:
         body = await state.executor.run(serialized, description.triples, fmt)
         location = f"/doc/{path}?format={fmt.short_names[0]}"
-        return rdf_response(request, body, fmt, **{"Content-Location": location})
+        return rdf_response(body, fmt, **{"Content-Location": location})
     lang, links = reader(request)
     layout = await state.executor.run(publication.layout.get)
     page = resource.build_page(description, iri, lang, layout, links)
@@ -118,7 +118,7 @@ async def ontology(request: Request) -> Response:
         body = await state.executor.run(
             lambda: ontology_rdf(state.store, publication.ontology_iri).serialize(fmt)
         )
-        return rdf_response(request, body, fmt)
+        return rdf_response(body, fmt)
     lang, links = reader(request)
     doc = await state.executor.run(
         build_ontology_doc, state.store, publication.ontology_iri, lang, links

@@ -180,7 +180,7 @@ def page(
         **context,
     )
     return HTMLResponse(
-        b"" if request.method == "HEAD" else body.encode(),
+        body.encode(),
         status_code=status,
         headers={"Vary": VARY, "Content-Language": r.lang, "Cache-Control": "no-store"},
     )

@@ -350,3 +350,35 @@ def test_browsers_read_void_and_the_catalog_as_pages(published: Service) -> None
     again = httpx.get(f"{published.url}/catalog?format=ttl", headers={"Accept": BROWSER})
     assert again.headers["content-type"].startswith("text/turtle")
     Graph().parse(data=again.text, format="turtle")
+
+
+@pytest.mark.parametrize(
+    ("path", "accept"),
+    [
+        ("/", BROWSER),
+        ("/doc/network/jory", "text/turtle"),
+        ("/doc/network/jory", BROWSER),
+        ("/.well-known/void", "text/turtle"),
+        ("/catalog", BROWSER),
+        ("/ontology", "text/turtle"),
+        ("/dumps/", "application/json"),
+        ("/docs", BROWSER),
+        ("/tools/competence", BROWSER),
+    ],
+)
+def test_head_answers_with_the_headers_of_get(published: Service, path: str, accept: str) -> None:
+    got = httpx.get(f"{published.url}{path}", headers={"Accept": accept})
+    head = httpx.head(f"{published.url}{path}", headers={"Accept": accept})
+    assert got.status_code == head.status_code == 200, (got.status_code, head.status_code)
+    assert got.content and head.content == b""
+    # The length of what a GET would send (VoID's blank node labels differ from run to run).
+    assert int(head.headers["content-length"]) > 0
+    for name in ("content-type", "content-language", "etag", "vary", "link"):
+        assert head.headers.get(name) == got.headers.get(name), name
+
+
+def test_head_where_get_is_not_served_is_refused_as_before(published: Service) -> None:
+    assert httpx.head(f"{published.url}/no/such/page").status_code == 404
+    refused = httpx.head(f"{published.url}/admin/restore")
+    assert refused.status_code == 405
+    assert "HEAD" not in refused.headers["allow"]
