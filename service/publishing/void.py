@@ -181,13 +181,15 @@ def void_graph(stats: Statistics, base_iri: str, root: str, publisher: str) -> l
         g.add(ds, f"{VOID}vocabulary", iri(vocabulary))
     for example in stats.examples:
         g.add(ds, f"{VOID}exampleResource", iri(example))
-    for cls, count in stats.classes:
-        part = ox.BlankNode()
+    # Partitions labelled by their place, so that one data version's description is the same
+    # bytes at every request.
+    for n, (cls, count) in enumerate(stats.classes):
+        part = ox.BlankNode(f"class{n}")
         g.add(ds, f"{VOID}classPartition", part)
         g.add(part, f"{VOID}class", iri(cls))
         g.add(part, f"{VOID}entities", typed(count, "integer"))
-    for prop, count in stats.property_triples:
-        part = ox.BlankNode()
+    for n, (prop, count) in enumerate(stats.property_triples):
+        part = ox.BlankNode(f"property{n}")
         g.add(ds, f"{VOID}propertyPartition", part)
         g.add(part, f"{VOID}property", iri(prop))
         g.add(part, f"{VOID}triples", typed(count, "integer"))
