@@ -170,6 +170,9 @@ def create_app(settings: Settings) -> FastAPI:
         # /docs is served by the named-query router, without a CDN.
         docs_url=None,
         redoc_url=None,
+        # The service's own metrics are Prometheus' (/metrics); FastAPI's OpenTelemetry hooks
+        # would otherwise look for a configured provider at every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     # Routes are matched in order, at a few microseconds each: the most asked come first.
     app.router.add_route("/health", _health, methods=["GET"], include_in_schema=False)

@@ -17,9 +17,11 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import replace
+from functools import lru_cache
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
+from starlette.datastructures import QueryParams
 from starlette.types import Scope
 
 from service.auth import authorize
@@ -259,14 +261,9 @@ def _evaluate_here(
     store = state.store
     if not isinstance(store, OxigraphStore):
         return None
-    try:
-        op = parse_request(HttpRequest("GET", params(request), None, b""), accepts_queries=True)
-    except ServiceError:
-        return None  # not for a request known to be cheap: its parameters passed before
-    if not isinstance(op, QueryOperation) or uses_text_search(op.query):
+    op = _inline_operation(request.scope["query_string"], state.settings.base_iri)
+    if op is None:
         return None
-    if not op.inference:
-        op = replace(op, dataset=asserted_only(op.dataset, state.settings.base_iri))
     # Not checked again (length, nesting, outbound IRIs): ``kind`` names this very query
     # string, which passed the checks before its first run, in a worker.
     with reads.here_and_now(kind, store) as at:
@@ -286,3 +283,34 @@ def _evaluate_here(
             return None
         reads.ran_here(kind, payload.seconds, at)
         return payload
+
+
+# Query strings up to this length have their operation remembered (``_inline_operation``).
+_REMEMBERED_QUERY_STRING_BYTES = 16 * 1024
+
+
+def _inline_operation(query_string: bytes, base_iri: str) -> QueryOperation | None:
+    """The query of a GET's query string known to be cheap, ready to evaluate here: remembered
+    per query string, of which it is a function alone (decoding the parameters and parsing the
+    protocol cost as much as a point lookup's evaluation); None when the route is to answer."""
+    if len(query_string) > _REMEMBERED_QUERY_STRING_BYTES:
+        return _operation_of(query_string, base_iri)
+    return _remembered_operation(query_string, base_iri)
+
+
+@lru_cache(maxsize=256)
+def _remembered_operation(query_string: bytes, base_iri: str) -> QueryOperation | None:
+    return _operation_of(query_string, base_iri)
+
+
+def _operation_of(query_string: bytes, base_iri: str) -> QueryOperation | None:
+    try:
+        items = tuple(QueryParams(query_string).multi_items())
+        op = parse_request(HttpRequest("GET", items, None, b""), accepts_queries=True)
+    except ServiceError:
+        return None  # not for a request known to be cheap: its parameters passed before
+    if not isinstance(op, QueryOperation) or uses_text_search(op.query):
+        return None
+    if not op.inference:
+        op = replace(op, dataset=asserted_only(op.dataset, base_iri))
+    return op
