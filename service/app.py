@@ -218,6 +218,8 @@ def create_app(settings: Settings) -> FastAPI:
             error = NotFound(f"nothing is served at {request.url.path}")
         elif exc.status_code == 405:
             allow = tuple((exc.headers or {}).get("Allow", "GET").split(", "))
+            if "GET" in allow and "HEAD" not in allow:  # service/routes/head_requests.py
+                allow = (*allow, "HEAD")
             error = MethodNotAllowed(f"{request.method} is not supported here", allow)
         else:
             error = ServiceError(str(exc.detail))

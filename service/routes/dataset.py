@@ -73,7 +73,8 @@ async def dumps_index(request: Request) -> Response:
     return html_page(request, "dumps.html", dumps=dumps)
 
 
-@router.get("/dumps/{name}", name="dump_file")
+# HEAD is its own: Starlette's FileResponse sends the headers without reading the file.
+@router.api_route("/dumps/{name}", methods=["GET", "HEAD"], name="dump_file")
 async def dump_file(request: Request, name: str) -> Response:
     """One dump file, of the newest data version whose dumps are built.
 

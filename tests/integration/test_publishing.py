@@ -377,8 +377,25 @@ def test_head_answers_with_the_headers_of_get(published: Service, path: str, acc
         assert head.headers.get(name) == got.headers.get(name), name
 
 
+def test_head_of_a_dump_and_with_a_range_gives_the_whole_files_headers(
+    published: Service,
+) -> None:
+    url = f"{published.url}/dumps/osaamiskartta.nt.gz"
+    got = httpx.get(url)
+    for asked in ({}, {"Range": "bytes=0-9"}):
+        head = httpx.head(url, headers=asked)
+        assert head.status_code == 200 and head.content == b""
+        assert head.headers["content-length"] == str(len(got.content))
+        for name in ("etag", "digest", "content-type", "content-disposition"):
+            assert head.headers[name] == got.headers[name], name
+
+
 def test_head_where_get_is_not_served_is_refused_as_before(published: Service) -> None:
     assert httpx.head(f"{published.url}/no/such/page").status_code == 404
     refused = httpx.head(f"{published.url}/admin/restore")
     assert refused.status_code == 405
     assert "HEAD" not in refused.headers["allow"]
+    # Operations are left out: a HEAD of the backup would build one.
+    assert httpx.head(f"{published.url}/admin/backup").status_code == 405
+    # Where GET is, HEAD is allowed too.
+    assert set(httpx.post(f"{published.url}/").headers["allow"].split(", ")) == {"GET", "HEAD"}
