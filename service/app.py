@@ -42,6 +42,7 @@ from service.routes import validation as validation_routes
 from service.routes.cached_answers import CachedAnswers
 from service.routes.caching import CachingMiddleware
 from service.routes.common import AppState
+from service.routes.error_pages import error_page, wants_page
 from service.routes.head_requests import HeadAsGet
 from service.routes.tools import router as tools_router
 from service.settings import MEMORY, Settings
@@ -64,6 +65,8 @@ async def _health(request: Request) -> Response:
 
 
 def _error_response(request: Request, error: ServiceError) -> Response:
+    if wants_page(request.headers.get("accept")) and (page := error_page(request, error)):
+        return page
     body, media_type = error_body(
         error, request.headers.get("accept"), request.headers.get("accept-language")
     )

@@ -37,6 +37,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "not_found": "Ei löytynyt",
         "not_found_text": "Tietoverkossa ei ole mitään tunnisteella",
         "not_found_hint": "Kokeile hakua:",
+        "error_status": "HTTP-tila",
+        "error_retry": "Yritä uudelleen {seconds} sekunnin kuluttua.",
+        "error_home": "Etusivulle",
         "results": "Hakutulokset",
         "no_results": "Ei osumia.",
         "search_note": "Haku etsii nimistä, muista nimistä, määritelmistä ja kuvauksista. "
@@ -99,6 +102,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "not_found": "Not found",
         "not_found_text": "The graph has nothing with the identifier",
         "not_found_hint": "Try a search:",
+        "error_status": "HTTP status",
+        "error_retry": "Try again in {seconds} seconds.",
+        "error_home": "To the front page",
         "results": "Search results",
         "no_results": "No matches.",
         "search_note": "The search looks in names, other names, definitions and "

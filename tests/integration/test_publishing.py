@@ -399,3 +399,26 @@ def test_head_where_get_is_not_served_is_refused_as_before(published: Service) -
     assert httpx.head(f"{published.url}/admin/backup").status_code == 405
     # Where GET is, HEAD is allowed too.
     assert set(httpx.post(f"{published.url}/").headers["allow"].split(", ")) == {"GET", "HEAD"}
+
+
+def test_browsers_get_errors_as_pages_and_programs_as_problem_json(published: Service) -> None:
+    url = f"{published.url}/no/such/page"
+    page = httpx.get(url, headers={"Accept": BROWSER, "Accept-Language": "en"})
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "404" in page.text and "nothing is served at /no/such/page" in page.text
+    assert page.headers["content-language"] == "en"
+    for accept in (None, "application/json", "text/html;q=0.5, application/problem+json"):
+        problem = httpx.get(url, headers={"Accept": accept} if accept else {})
+        assert problem.status_code == 404
+        assert problem.headers["content-type"] == "application/problem+json"
+        assert problem.json()["status"] == 404
+    # The error's own header fields stay: a 405's Allow.
+    refused = httpx.post(f"{published.url}/ontology", headers={"Accept": BROWSER})
+    assert refused.status_code == 405 and refused.headers["content-type"].startswith("text/html")
+    assert "GET" in refused.headers["allow"]
+    # A malformed query typed into the address bar: the parser's message, on a page.
+    bad = httpx.get(
+        f"{published.url}/sparql", params={"query": "SELECT * WHERE {"}, headers={"Accept": BROWSER}
+    )
+    assert bad.status_code == 400 and bad.headers["content-type"].startswith("text/html")
+    assert "Syntax error" in bad.text
